@@ -1,0 +1,30 @@
+/**
+ * Expected conditions carry a stable code; callers branch on `code`, never on
+ * the message. Anything else thrown is a bug.
+ */
+export type ClaveErrorCode =
+  | 'BANK_UNAVAILABLE'
+  | 'CUSTOMER_NOT_FOUND'
+  | 'OPERATION_NOT_FOUND'
+  | 'INVALID_DATASET'
+  | 'INVALID_FLOW'
+  | 'INVALID_CONFIG'
+  | 'VERIFICATION_LOCKED'
+  | 'STORE_UNAVAILABLE'
+  | 'CLOSED';
+
+export class ClaveError extends Error {
+  readonly code: ClaveErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ClaveErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ClaveError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isClaveError(err: unknown, code?: ClaveErrorCode): err is ClaveError {
+  return err instanceof ClaveError && (code === undefined || err.code === code);
+}
