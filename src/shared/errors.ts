@@ -11,6 +11,15 @@ export type ClaveErrorCode =
   | 'INVALID_CONFIG'
   | 'VERIFICATION_LOCKED'
   | 'STORE_UNAVAILABLE'
+  | 'INVALID_PIN_BLOCK'
+  | 'SEALED_DATA_INVALID'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'OPERATION_NOT_ELIGIBLE'
+  | 'USER_NOT_FOUND'
+  | 'UNREACHABLE'
+  | 'PROTOCOL_ERROR'
+  | 'TIMEOUT'
+  | 'INVALID_ARGUMENT'
   | 'CLOSED';
 
 export class ClaveError extends Error {

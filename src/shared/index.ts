@@ -1,4 +1,3 @@
 export { type Clock, type TimerHandle, systemClock, SimulatedClock, sleep } from './clock.ts';
 export { ClaveError, type ClaveErrorCode, isClaveError } from './errors.ts';
 export { Sensitive, mask } from './sensitive.ts';
-export { type Logger, createLogger, REDACT_PATHS } from './logger.ts';

@@ -6,18 +6,19 @@ import path from 'node:path';
 /** Which contexts each context may import (besides itself). */
 export const ALLOWED = {
   shared: [],
+  log: [],
   crypto: ['shared'],
   store: ['shared'],
   config: ['shared'],
   flow: ['shared'],
-  bank: ['shared', 'crypto', 'store'],
-  identity: ['shared', 'crypto', 'store', 'bank'],
-  notify: ['shared', 'crypto', 'store'],
-  services: ['shared', 'crypto', 'store', 'bank', 'identity', 'notify'],
-  call: ['shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank'],
-  channel: ['shared', 'flow', 'call'],
-  http: ['shared', 'store', 'bank', 'notify', 'call', 'channel', 'config'],
-  cli: ['shared', 'channel', 'config', 'store', 'bank', 'flow'],
+  bank: ['log', 'shared', 'crypto', 'store'],
+  identity: ['log', 'shared', 'crypto', 'store', 'bank'],
+  notify: ['log', 'shared', 'crypto', 'store'],
+  services: ['log', 'shared', 'crypto', 'store', 'bank', 'identity', 'notify'],
+  call: ['log', 'shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank'],
+  channel: ['log', 'shared', 'flow', 'call'],
+  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config'],
+  cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow'],
 };
 
 function contextOf(file, srcRoot) {
