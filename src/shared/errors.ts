@@ -20,6 +20,7 @@ export type ClaveErrorCode =
   | 'PROTOCOL_ERROR'
   | 'TIMEOUT'
   | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_NUMBER'
   | 'CLOSED';
 
 export class ClaveError extends Error {

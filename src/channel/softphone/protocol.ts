@@ -19,8 +19,21 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage =
   | { type: 'answered'; callId: string }
   | { type: 'prompt'; id: string; text: string; params: Record<string, string>; language: string }
-  | { type: 'listen'; node: string; kind: 'menu' | 'collect'; maxDigits: number }
+  /** `secret` (optional, additive): the keys asked here are a secret (a PIN), so transcripts mask them. */
+  | { type: 'listen'; node: string; kind: 'menu' | 'collect'; maxDigits: number; secret?: boolean }
   | { type: 'transfer'; target: string }
   | { type: 'hangup'; by: 'line' }
   | { type: 'ended'; callId: string; outcome: string; language: string }
   | { type: 'error'; code: string; message: string };
+
+/**
+ * Codes the line puts in `error` messages (additive). A call the line refuses
+ * carries the ClaveError code instead (e.g. "CLOSED").
+ *
+ * BAD_MESSAGE: not JSON or not one of the client messages (the call goes on).
+ * DIAL_FIRST: the first message was not `dial` (the socket closes).
+ * DIAL_TIMEOUT: no `dial` arrived in time (the socket closes).
+ * ALREADY_DIALED: a second `dial` (ignored, the call goes on).
+ * CALL_FAILED: the line failed while taking or running the call (the socket closes).
+ */
+export type SoftphoneErrorCode = 'BAD_MESSAGE' | 'DIAL_FIRST' | 'DIAL_TIMEOUT' | 'ALREADY_DIALED' | 'CALL_FAILED';

@@ -1,0 +1,161 @@
+import type { Db } from '../store/index.ts';
+
+/** One line of a call's transcript. Secrets are masked before they get here. */
+export type TranscriptEntry =
+  | { at: number; type: 'prompt'; id: string; text: string }
+  | { at: number; type: 'keys'; node: string; value: string }
+  | { at: number; type: 'transfer'; target: string; result?: string }
+  | { at: number; type: 'note'; text: string }
+  | { at: number; type: 'hangup'; by: 'line' | 'caller' };
+
+export interface PathStep {
+  node: string;
+  /** Milliseconds since the call started. */
+  at: number;
+}
+
+export interface CallRecord {
+  callId: string;
+  state: 'live' | 'ended';
+  channel: string;
+  dialed: string;
+  caller: string;
+  flow: string;
+  language: string;
+  outcome: string | null;
+  customerId: string | null;
+  path: PathStep[];
+  transcript: TranscriptEntry[];
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+interface Row {
+  id: string;
+  state: 'live' | 'ended';
+  channel: string;
+  dialed: string;
+  caller: string;
+  flow: string;
+  language: string;
+  outcome: string | null;
+  customer_id: string | null;
+  path: PathStep[];
+  transcript: TranscriptEntry[];
+  started_at: Date;
+  ended_at: Date | null;
+  duration_ms: number | null;
+}
+
+export interface CallFilter {
+  from?: string;
+  to?: string;
+  outcome?: string;
+  state?: 'live' | 'ended';
+  customerId?: string;
+  limit?: number;
+  before?: Date;
+}
+
+/**
+ * The calls table. A call is written when it starts (live) and finished
+ * once: the finishing UPDATE only matches a live row, so no call can get a
+ * second outcome.
+ */
+export class CallRecords {
+  readonly #db: Db;
+  readonly #nodeId: string;
+
+  constructor(db: Db, nodeId: string) {
+    this.#db = db;
+    this.#nodeId = nodeId;
+  }
+
+  async start(call: { callId: string; channel: string; dialed: string; caller: string; flow: string; language: string; startedAt: Date }): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8)`,
+      [call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.startedAt],
+    );
+  }
+
+  /** Returns false when the call was already finished (never happens twice). */
+  async finish(call: {
+    callId: string;
+    outcome: string;
+    language: string;
+    customerId: string | null;
+    path: PathStep[];
+    transcript: TranscriptEntry[];
+    endedAt: Date;
+  }): Promise<boolean> {
+    const rows = await this.#db.query(
+      `UPDATE calls SET state = 'ended', outcome = $2, language = $3, customer_id = $4, path = $5::jsonb, transcript = $6::jsonb,
+              ended_at = $7, duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($7::timestamptz - started_at)) * 1000)::int)
+        WHERE id = $1 AND state = 'live' RETURNING id`,
+      [call.callId, call.outcome, call.language, call.customerId, JSON.stringify(call.path), JSON.stringify(call.transcript), call.endedAt],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Ends the calls a previous run of this node left live (the process died
+   * mid-call): they get the outcome service_unavailable and a note.
+   */
+  async closeOrphans(now: Date): Promise<number> {
+    const rows = await this.#db.query(
+      `UPDATE calls SET state = 'ended', outcome = 'service_unavailable', ended_at = $2,
+              duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - started_at)) * 1000)::int),
+              transcript = transcript || $3::jsonb
+        WHERE node_id = $1 AND state = 'live' RETURNING id`,
+      [this.#nodeId, now, JSON.stringify([{ at: 0, type: 'note', text: 'the line restarted during this call' }])],
+    );
+    return rows.length;
+  }
+
+  async get(callId: string): Promise<CallRecord | null> {
+    const rows = await this.#db.query<Row>('SELECT * FROM calls WHERE id = $1', [callId]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async list(filter: CallFilter = {}): Promise<CallRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.from) add('caller = ?', filter.from);
+    if (filter.to) add('dialed = ?', filter.to);
+    if (filter.outcome) add('outcome = ?', filter.outcome);
+    if (filter.state) add('state = ?', filter.state);
+    if (filter.customerId) add('customer_id = ?', filter.customerId);
+    if (filter.before) add('started_at < ?', filter.before);
+    params.push(Math.min(Math.max(filter.limit ?? 50, 1), 500));
+    const rows = await this.#db.query<Row>(
+      `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(r: Row): CallRecord {
+  return {
+    callId: r.id,
+    state: r.state,
+    channel: r.channel,
+    dialed: r.dialed,
+    caller: r.caller,
+    flow: r.flow,
+    language: r.language,
+    outcome: r.outcome,
+    customerId: r.customer_id,
+    path: r.path,
+    transcript: r.transcript,
+    startedAt: r.started_at.toISOString(),
+    endedAt: r.ended_at ? r.ended_at.toISOString() : null,
+    durationMs: r.duration_ms,
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ClaveError } from '../shared/index.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+const empty = (v: unknown) => (v === '' ? undefined : v);
+
+/**
+ * Every setting Clave reads from its environment, in one place. Only the
+ * composition root calls loadConfig; everything else receives values.
+ */
+export const ConfigSchema = z.object({
+  CLAVE_HOST: z.string().default('127.0.0.1'),
+  CLAVE_HTTP_PORT: port.default(8080),
+  CLAVE_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.preprocess(empty, z.string().url().optional()),
+  CLAVE_DATASET: z.preprocess(empty, z.string().optional()),
+  CLAVE_ADMIN_TOKEN: z.preprocess(empty, z.string().min(16, 'use at least 16 characters').optional()),
+  CLAVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLAVE_FLOWS_DIR: z.preprocess(empty, z.string().optional()),
+  /** Where "agent" transfers go; empty disables transfers (callers hear a polite message). */
+  CLAVE_AGENT_URI: z.string().default('sip:agents@127.0.0.1'),
+  /** The embedded reference bank; off when a deployment plugs in its own adapter. */
+  CLAVE_REFERENCE_BANK: flag.default(true),
+  /** The development mailbox is the delivery channel until real channels are configured. */
+  CLAVE_DEV_MAILBOX: flag.default(true),
+  CLAVE_NODE_ID: z.preprocess(empty, z.string().optional()),
+  CLAVE_DEFAULT_COUNTRY: z.string().regex(/^[0-9]{1,3}$/).default('34'),
+  CLAVE_MAX_CALL_SECONDS: z.coerce.number().int().min(30).max(7200).default(900),
+  CLAVE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Zone PIN key shared with the bank, 32 hex digits; generated in the data dir when unset. */
+  CLAVE_ZPK: z.preprocess(empty, z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
+});
+
+export interface Config {
+  host: string;
+  httpPort: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dataset: string | undefined;
+  adminToken: string | undefined;
+  logLevel: string;
+  flowsDir: string | undefined;
+  agentUri: string;
+  referenceBank: boolean;
+  devMailbox: boolean;
+  nodeId: string | undefined;
+  defaultCountry: string;
+  maxCallMs: number;
+  shutdownGraceMs: number;
+  zpk: Buffer | undefined;
+}
+
+/**
+ * @example
+ *   const config = loadConfig(process.env); // throws INVALID_CONFIG naming the variable
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ClaveError('INVALID_CONFIG', `${name}: ${issue?.message ?? 'invalid'}`, { variable: name });
+  }
+  const c = parsed.data;
+  return {
+    host: c.CLAVE_HOST,
+    httpPort: c.CLAVE_HTTP_PORT,
+    dataDir: c.CLAVE_DATA_DIR,
+    databaseUrl: c.DATABASE_URL,
+    dataset: c.CLAVE_DATASET,
+    adminToken: c.CLAVE_ADMIN_TOKEN,
+    logLevel: c.CLAVE_LOG_LEVEL,
+    flowsDir: c.CLAVE_FLOWS_DIR,
+    agentUri: c.CLAVE_AGENT_URI,
+    referenceBank: c.CLAVE_REFERENCE_BANK,
+    devMailbox: c.CLAVE_DEV_MAILBOX,
+    nodeId: c.CLAVE_NODE_ID,
+    defaultCountry: c.CLAVE_DEFAULT_COUNTRY,
+    maxCallMs: c.CLAVE_MAX_CALL_SECONDS * 1000,
+    shutdownGraceMs: c.CLAVE_SHUTDOWN_GRACE_SECONDS * 1000,
+    zpk: c.CLAVE_ZPK ? Buffer.from(c.CLAVE_ZPK, 'hex') : undefined,
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The composition root: the only place that reads the environment, builds
+ * the real pieces, wires them and listens. `npm start` runs it; tests call
+ * startClave() with their own config, clock and in-memory store.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { createReferenceBank, importDataset, isBankEmpty, type BankPort } from './bank/index.ts';
+import { CallRecords, createLine, type Line } from './call/index.ts';
+import { registerSoftphone } from './channel/index.ts';
+import { loadConfig, type Config } from './config/index.ts';
+import { loadOrCreateKeys } from './crypto/index.ts';
+import { loadFlows } from './flow/index.ts';
+import { buildApp } from './http/index.ts';
+import { createIdentity } from './identity/index.ts';
+import { createLogger, type Logger } from './log/index.ts';
+import { createOutbox, createOutboxWorker, DevMailbox, type OutboxWorker } from './notify/index.ts';
+import { createServices } from './services/index.ts';
+import { ClaveError, systemClock, type Clock } from './shared/index.ts';
+import { openStore, type Db } from './store/index.ts';
+
+export const DEMO_DATASET = fileURLToPath(new URL('../datasets/demo-bank.json', import.meta.url));
+
+export interface StartOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Keep the store in memory (tests): no files under dataDir but the admin token and keys. */
+  inMemory?: boolean;
+  /** Outbox worker poll interval (tests shorten it). */
+  outboxPollMs?: number;
+}
+
+export interface Clave {
+  app: FastifyInstance;
+  url: string;
+  adminToken: string;
+  db: Db;
+  bank: BankPort;
+  line: Line;
+  devMailbox: DevMailbox | undefined;
+  worker: OutboxWorker;
+  /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startClave(options: StartOptions): Promise<Clave> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  await mkdir(config.dataDir, { recursive: true });
+
+  const keys = await loadOrCreateKeys(options.inMemory ? undefined : config.dataDir);
+  const zpk = config.zpk ?? keys.zpk;
+  const adminToken = config.adminToken ?? (await loadOrCreateToken(config.dataDir, logger));
+  const bundle = await loadFlows(config.flowsDir);
+  const db = await openStore({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+
+  const outbox = createOutbox({ clock, dataKey: keys.dataKey });
+  if (!config.referenceBank) {
+    await db.close();
+    throw new ClaveError('INVALID_CONFIG', 'CLAVE_REFERENCE_BANK=off needs a bank adapter, and none is configured');
+  }
+  const bank = createReferenceBank({ db, clock, keys: { zpk, pvk: keys.bank.pvk, pvki: keys.bank.pvki, secretKey: keys.bank.secretKey }, notifier: outbox });
+  if (await isBankEmpty(db)) {
+    const file = config.dataset ?? DEMO_DATASET;
+    const summary = await importDataset(db, JSON.parse(await readFile(file, 'utf8')) as unknown, { pvk: keys.bank.pvk, pvki: keys.bank.pvki, clock });
+    logger.info({ file, ...summary }, 'reference bank loaded from dataset');
+  }
+
+  const identity = createIdentity({ db, bank, clock, zpk, defaultCountryCode: config.defaultCountry });
+  const services = createServices({ db, bank, outbox, clock, dataKey: keys.dataKey });
+  const devMailbox = config.devMailbox ? new DevMailbox({ clock }) : undefined;
+  if (!devMailbox) {
+    await db.close();
+    throw new ClaveError('INVALID_CONFIG', 'CLAVE_DEV_MAILBOX=off needs a delivery channel, and none is configured');
+  }
+  const worker = createOutboxWorker({
+    db,
+    outbox,
+    clock,
+    channels: { sms: devMailbox, email: devMailbox },
+    dataKey: keys.dataKey,
+    logger,
+    ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}),
+  });
+
+  const nodeId = config.nodeId ?? 'clave-1';
+  const records = new CallRecords(db, nodeId);
+  const orphans = await records.closeOrphans(new Date(clock.now()));
+  if (orphans > 0) logger.warn({ orphans }, 'calls left live by a previous run were closed as service_unavailable');
+  await services.reconcile();
+
+  const line = createLine({
+    bundle,
+    identity,
+    services,
+    records,
+    clock,
+    logger,
+    agents: config.agentUri ? { agent: config.agentUri } : {},
+    maxCallMs: config.maxCallMs,
+    defaultCountryCode: config.defaultCountry,
+  });
+
+  const app = await buildApp({
+    logger,
+    adminToken,
+    calls: records,
+    outbox: { list: (query) => outbox.list(db, query) },
+    devMailbox,
+    bankRoutes: bank.routes,
+    softphone: (server) => registerSoftphone(server, line, { clock }),
+    health: async () => ({ liveCalls: line.live.size, store: db.kind }),
+  });
+  await app.listen({ host: config.host, port: config.httpPort });
+  worker.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.httpPort;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    adminToken,
+    db,
+    bank,
+    line,
+    devMailbox,
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        // New calls are refused from here on; calls in progress get the grace period.
+        app.server.close();
+        await line.drain(config.shutdownGraceMs);
+        for (const call of line.live.values()) call.hangup();
+        await Promise.race([Promise.all([...line.live.values()].map((c) => c.ended)), new Promise((r) => setTimeout(r, 2000))]);
+        await app.close();
+        await worker.stop();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The admin token: kept in the data dir (mode 0600) so restarts keep it. */
+async function loadOrCreateToken(dataDir: string, logger: Logger): Promise<string> {
+  const file = join(dataDir, 'admin-token');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(`${file}.tmp`, `${token}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  logger.info({ file }, 'generated an admin token');
+  return token;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`clave: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let clave: Clave;
+  try {
+    clave = await startClave({ config, logger });
+  } catch (err) {
+    logger.fatal({ err }, 'clave could not start');
+    process.stderr.write(`clave: could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    [
+      `Clave is answering on ${clave.url}`,
+      `  softphone:  npx clave call --server ${clave.url} --from +34600111222 --to 950183313`,
+      `  admin API:  Authorization: Bearer ${clave.adminToken}`,
+      `  store:      ${clave.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`}`,
+      '',
+    ].join('\n'),
+  );
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'stopping: no new calls, waiting for calls in progress');
+    clave.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.main) await main();

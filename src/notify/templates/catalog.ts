@@ -1,0 +1,44 @@
+import type { OutboxChannel } from '../types.ts';
+
+/**
+ * What each message is, independent of language: its channel, the
+ * parameters its text needs and whether it carries a secret. A language file
+ * gives only the words (`MessageText`); tests check that every language uses
+ * exactly these placeholders.
+ */
+export const TEMPLATE_SPECS = {
+  /** The user name, by e-mail. Never a password: that travels by SMS. */
+  ebanking_username: { channel: 'email', params: ['name', 'username'], secret: false },
+  /** Must be changed at the next login. */
+  ebanking_temporary_password: { channel: 'sms', params: ['validMinutes'], secret: true },
+  phonebanking_username: { channel: 'email', params: ['name', 'username'], secret: false },
+  phonebanking_access_code: { channel: 'sms', params: ['validMinutes'], secret: true },
+  /** The customer types it into e-banking to release the blocked operation. */
+  operation_unlock_code: { channel: 'sms', params: ['reference', 'validMinutes'], secret: true },
+  signature_unlocked: { channel: 'sms', params: [], secret: false },
+  /** Sent by the bank after an e-banking password change. */
+  password_changed: { channel: 'sms', params: ['username'], secret: false },
+} as const satisfies Record<string, TemplateSpec>;
+
+export interface TemplateSpec {
+  channel: OutboxChannel;
+  params: readonly string[];
+  secret: boolean;
+}
+
+export type TemplateId = keyof typeof TEMPLATE_SPECS;
+
+/** The words of one message in one language. `{param}` and `{secret}` are placeholders. */
+export interface MessageText {
+  /** E-mail only; never carries the secret. */
+  subject?: string;
+  text: string;
+}
+
+/** A complete language has every template; a partial one falls back to English per message. */
+export type LanguageCatalog = Readonly<Record<TemplateId, MessageText>>;
+export type PartialLanguageCatalog = Readonly<Partial<Record<TemplateId, MessageText>>>;
+
+export function isTemplateId(id: string): id is TemplateId {
+  return Object.hasOwn(TEMPLATE_SPECS, id);
+}

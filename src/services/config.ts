@@ -1,0 +1,36 @@
+/** Lifetimes and limits of the services (spec: "The five services"), all configurable. */
+export interface ServicesConfig {
+  /** How far back a SIM change counts as a swap (spec: 240 hours). */
+  simSwapWindowHours: number;
+  temporaryPasswordMinutes: number;
+  /** Phone-banking temporary access code. */
+  accessCodeMinutes: number;
+  /** Code that releases a blocked operation in e-banking. */
+  unlockCodeMinutes: number;
+  signingKeyMinutes: number;
+  /**
+   * How long a process working on an action keeps it from reconcile(); longer
+   * than any bank call can take.
+   */
+  actionLeaseSeconds: number;
+  /**
+   * A started action the bank has not confirmed after this long is given up:
+   * its messages are cancelled, so no secret arrives late.
+   */
+  abandonAfterMinutes: number;
+}
+
+export const DEFAULT_SERVICES_CONFIG: Readonly<ServicesConfig> = {
+  simSwapWindowHours: 240,
+  temporaryPasswordMinutes: 60,
+  accessCodeMinutes: 60,
+  unlockCodeMinutes: 15,
+  signingKeyMinutes: 5,
+  actionLeaseSeconds: 60,
+  abandonAfterMinutes: 10,
+};
+
+/** Lengths of the secrets generated here. */
+export const TEMPORARY_PASSWORD_LENGTH = 10;
+export const ACCESS_CODE_DIGITS = 6;
+export const UNLOCK_CODE_DIGITS = 8;

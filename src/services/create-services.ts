@@ -1,0 +1,92 @@
+import type { BankPort } from '../bank/index.ts';
+import type { Logger } from '../log/index.ts';
+import { ClaveError, type Clock, isClaveError } from '../shared/index.ts';
+import type { Db } from '../store/index.ts';
+import { ActionLedger, type ServicesOutbox } from './action-ledger.ts';
+import { DEFAULT_SERVICES_CONFIG, type ServicesConfig } from './config.ts';
+import { planAction } from './plan.ts';
+import { reconcileActions } from './reconcile.ts';
+import { refusalOutcome, runAction } from './run-action.ts';
+import { readSigningKey } from './signing-key.ts';
+import type { ReconcileSummary, RunOptions, ServiceRequest, ServiceResult } from './types.ts';
+
+export interface ServicesDeps {
+  db: Db;
+  bank: BankPort;
+  outbox: ServicesOutbox;
+  clock: Clock;
+  /** At-rest key (AES-256, 32 bytes) sealing a started action's secret until it is settled. */
+  dataKey: Buffer;
+  config?: Partial<ServicesConfig>;
+  logger?: Logger;
+}
+
+export interface Services {
+  /** Runs one service for an identified, verified customer. BANK_UNAVAILABLE becomes service_unavailable. */
+  run(req: ServiceRequest, opts?: RunOptions): Promise<ServiceResult>;
+  /** Finishes actions left started by a crash or an unavailable bank. Run it at start and periodically. */
+  reconcile(): Promise<ReconcileSummary>;
+}
+
+const ACTION_KINDS: readonly string[] = ['ebanking_recovery', 'phonebanking_recovery', 'operation_unlock', 'signature_unlock'];
+
+/**
+ * The five services of the line: each checks what it needs, changes the
+ * bank and writes its messages to the outbox, with nothing lost and nothing
+ * done twice.
+ *
+ * @example
+ *   const services = createServices({ db, bank, outbox, clock, dataKey });
+ *   await services.run({ service: 'ebanking_recovery', customerId: 'CUS-0001', callId, language: 'es' });
+ *   // { outcome: 'ebanking_user_recovered' }
+ */
+export function createServices(deps: ServicesDeps): Services {
+  const config: ServicesConfig = { ...DEFAULT_SERVICES_CONFIG, ...deps.config };
+  const ledger = new ActionLedger({
+    db: deps.db,
+    outbox: deps.outbox,
+    dataKey: deps.dataKey,
+    clock: deps.clock,
+    leaseMs: config.actionLeaseSeconds * 1000,
+  });
+  const planDeps = { bank: deps.bank, clock: deps.clock, config };
+
+  async function serve(req: ServiceRequest, opts: RunOptions): Promise<ServiceResult> {
+    if (req.service !== 'signing_key' && !ACTION_KINDS.includes(req.service)) {
+      throw new ClaveError('INVALID_ARGUMENT', `unknown service '${String(req.service)}'`);
+    }
+    const customer = await deps.bank.getCustomer(req.customerId, opts);
+    if (customer === null) throw new ClaveError('CUSTOMER_NOT_FOUND', 'no such customer', { customerId: req.customerId });
+    if (req.service === 'signing_key') return readSigningKey(planDeps, customer, req, opts);
+    const prepared = await planAction(planDeps, req.service, customer, req, opts);
+    if (prepared.kind === 'refused') return { outcome: prepared.outcome };
+    const answer = await runAction(ledger, deps.bank, prepared.plan, opts);
+    switch (answer.kind) {
+      case 'confirmed':
+        return { outcome: prepared.success };
+      case 'refused':
+        return { outcome: refusalOutcome(answer.code) };
+      case 'unavailable':
+        return { outcome: 'service_unavailable' };
+    }
+  }
+
+  return {
+    async run(req, opts = {}) {
+      try {
+        return await serve(req, opts);
+      } catch (err) {
+        if (isClaveError(err, 'BANK_UNAVAILABLE')) return { outcome: 'service_unavailable' };
+        throw err;
+      }
+    },
+    reconcile: () =>
+      reconcileActions({
+        ledger,
+        bank: deps.bank,
+        clock: deps.clock,
+        abandonAfterMs: config.abandonAfterMinutes * 60_000,
+        ...(deps.logger ? { logger: deps.logger } : {}),
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import type { Operation } from '../bank/index.ts';
+import type { Sensitive } from '../shared/index.ts';
+
+export type ServiceName = 'ebanking_recovery' | 'phonebanking_recovery' | 'operation_unlock' | 'signature_unlock' | 'signing_key';
+
+/** The services that change something at the bank and announce it by message. */
+export type ActionKind = Exclude<ServiceName, 'signing_key'>;
+
+export interface ServiceRequest {
+  service: ServiceName;
+  /** An identified customer whose card was verified. */
+  customerId: string;
+  callId: string;
+  /** The language of the call: messages are written in it. */
+  language: string;
+  /** The operation reference (operation unlock, signing key). */
+  reference?: string;
+}
+
+export type SuccessOutcome = 'ebanking_user_recovered' | 'phonebanking_user_recovered' | 'operation_unlocked' | 'signature_unlocked';
+
+export type RefusalOutcome = 'contact_details_missing' | 'sim_swap_risk' | 'operation_not_found' | 'service_unavailable';
+
+export type ServiceResult =
+  | { outcome: SuccessOutcome }
+  | { outcome: 'signing_key_read'; key: Sensitive<string>; expiresAt: Date; operation: Operation }
+  | { outcome: RefusalOutcome };
+
+export interface RunOptions {
+  /** Aborts the bank calls (hang-up, deadline); the answer is then service_unavailable. */
+  signal?: AbortSignal;
+}
+
+export interface ReconcileSummary {
+  /** Confirmed by the bank: messages released. */
+  done: number;
+  /** Refused by the bank: messages cancelled. */
+  failed: number;
+  /** Not confirmed in time: messages cancelled. */
+  cancelled: number;
+  /** Still unconfirmed; a later reconcile() tries again. */
+  pending: number;
+}
