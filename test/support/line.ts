@@ -51,6 +51,8 @@ export interface TestLineOptions {
   dataDir?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Outbox worker poll interval on `clock` (default 50 ms; long for simulated clocks). */
+  outboxPollMs?: number;
 }
 
 /** Starts a whole Clave on a free loopback port, as `npm start` would, with a captured log. */
@@ -74,7 +76,7 @@ export async function startTestLine(opts: TestLineOptions = {}): Promise<TestLin
     ...opts.env,
   });
   const clock = opts.clock ?? new JumpClock();
-  const clave = await startClave({ config, clock, logger, inMemory: !opts.persistent && !opts.databaseUrl, outboxPollMs: 50 });
+  const clave = await startClave({ config, clock, logger, inMemory: !opts.persistent && !opts.databaseUrl, outboxPollMs: opts.outboxPollMs ?? 50 });
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const line: TestLine = {
     ...clave,

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { ClaveError, systemClock, type Clock, type TimerHandle } from '../../shared/index.ts';
 import type { CallEvent, CallResult } from './call-result.ts';
-import { parseServerMessage } from './parse-message.ts';
+import { frameText, parseServerMessage } from './parse-message.ts';
 import type { ClientMessage, ServerMessage } from './protocol.ts';
 import { softphoneUrl } from './softphone-url.ts';
 
@@ -13,7 +13,7 @@ export interface DialOptions {
   /** The call is hung up and fails with TIMEOUT after this long; 0 or absent: no limit. */
   timeoutMs?: number;
   clock?: Clock;
-  /** Every line message, in order; drivers answer `listen` here. */
+  /** Every line message but `ended` and `error` (those settle `result`), in order; drivers answer `listen` here. */
   onMessage?: (msg: ServerMessage, call: SoftphoneCall) => void;
   /** Every event as it is recorded; transcripts print here. */
   onEvent?: (event: CallEvent, call: SoftphoneCall) => void;
@@ -69,7 +69,7 @@ export class SoftphoneCall {
     }
     this.#socket = new WebSocket(this.url);
     this.#socket.on('open', () => this.#onOpen());
-    this.#socket.on('message', (data, isBinary) => this.#onFrame(isBinary ? '' : String(data)));
+    this.#socket.on('message', (data, isBinary) => this.#onFrame(isBinary ? '' : frameText(data)));
     this.#socket.on('error', (err) =>
       this.#fail(this.#opened ? 'PROTOCOL_ERROR' : 'UNREACHABLE', `${this.#opened ? 'lost' : 'cannot reach'} ${this.url}: ${err.message}`),
     );

@@ -1,3 +1,4 @@
+import type { RawData } from 'ws';
 import { z } from 'zod';
 import { ClientMessage, type ServerMessage } from './protocol.ts';
 
@@ -60,4 +61,11 @@ function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   if (result.success) return { ok: true, msg: result.data };
   const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'message'}: ${i.message}`);
   return { ok: false, message: `invalid message (${issues.join('; ')})` };
+}
+
+/** The text of a ws frame, whichever buffer shape ws delivered it in. */
+export function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
 }

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { isClaveError, type Clock, type TimerHandle } from '../../shared/index.ts';
 import type { LineLike, SoftphoneCallInput } from './line-like.ts';
-import { parseClientMessage } from './parse-message.ts';
+import { frameText, parseClientMessage } from './parse-message.ts';
 import type { ClientMessage, ServerMessage, SoftphoneErrorCode } from './protocol.ts';
 import { SoftphoneChannel } from './softphone-channel.ts';
 
@@ -67,7 +67,7 @@ export class SoftphoneConnection {
 
   #onFrame(data: RawData, isBinary: boolean): void {
     if (this.#over) return;
-    const parsed = isBinary ? ({ ok: false, message: 'send JSON in text frames' } as const) : parseClientMessage(rawText(data));
+    const parsed = isBinary ? ({ ok: false, message: 'send JSON in text frames' } as const) : parseClientMessage(frameText(data));
     if (!this.#dialed) {
       if (parsed.ok && parsed.msg.type === 'dial') this.#dial(parsed.msg.from, parsed.msg.to);
       else this.#fail('DIAL_FIRST', `the first message must be {"type":"dial","from":…,"to":…}${parsed.ok ? '' : `: ${parsed.message}`}`, POLICY_VIOLATION);
@@ -193,12 +193,6 @@ export class SoftphoneConnection {
       this.#log.warn({ err: loggable(err) }, 'softphone send failed');
     }
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }
 
 /** Errors are logged whole (by the rules their messages carry no secrets), frames never. */

@@ -1,4 +1,4 @@
-import type { LineLike, SoftphoneCallChannel, SoftphoneCallInput, SoftphonePrompt } from '../line-like.ts';
+import type { LineLike, SoftphoneCallChannel, SoftphoneCallInput, SoftphoneListenInfo, SoftphonePrompt } from '../line-like.ts';
 
 type Ended = { outcome: string; language: string };
 
@@ -85,7 +85,9 @@ export class FakeCall implements SoftphoneCallInput {
 
   #listen(node: string, kind: 'menu' | 'collect', maxDigits: number, secret = false): void {
     this.log.push(`listen:${node}:${maxDigits}`);
-    this.channel.listen(secret ? { node, kind, maxDigits, secret } : { node, kind, maxDigits });
+    // `secret` is the softphone's extension of ListenInfo, passed as a session would once it has it.
+    const info: SoftphoneListenInfo = secret ? { node, kind, maxDigits, secret } : { node, kind, maxDigits };
+    this.channel.listen(info);
   }
 
   #end(outcome: string): void {

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { frameText } from '../parse-message.ts';
 
 /**
  * A raw WebSocket client for tests of the line side: sends frames as given
@@ -19,7 +20,7 @@ export class WsProbe {
   private constructor(socket: WebSocket) {
     this.socket = socket;
     socket.on('message', (data) => {
-      const msg: unknown = JSON.parse(String(data));
+      const msg: unknown = JSON.parse(frameText(data));
       const waiter = this.#waiters.shift();
       if (waiter) waiter(msg);
       else this.#frames.push(msg);
