@@ -114,7 +114,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     devMailbox,
     bankRoutes: bank.routes,
     softphone: (server) => registerSoftphone(server, line, { clock }),
-    health: async () => ({ liveCalls: line.live.size, store: db.kind }),
+    health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind }),
   });
   await app.listen({ host: config.host, port: config.httpPort });
   worker.start();

@@ -60,7 +60,7 @@ async function readYaml<S extends z.ZodType>(path: string, schema: S): Promise<z
     const issue = parsed.error.issues[0];
     fail(path, issue?.path.join('.') || '(root)', issue?.message ?? 'invalid');
   }
-  return parsed.data as z.output<S>;
+  return parsed.data;
 }
 
 function fail(file: string, path: string, reason: string): never {

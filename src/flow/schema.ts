@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActionNode } from './nodes/action.ts';
 import { CollectNode } from './nodes/collect.ts';
-import { NodeId, PromptRef } from './nodes/common.ts';
+import { NodeId, type PromptRef } from './nodes/common.ts';
 import { GotoFlowNode } from './nodes/goto-flow.ts';
 import { HangupNode } from './nodes/hangup.ts';
 import { IdentifyNode } from './nodes/identify.ts';

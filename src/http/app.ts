@@ -50,7 +50,8 @@ const OutboxQuery = z
  *   const res = await app.inject({ url: '/api/calls', headers: { authorization: `Bearer ${adminToken}` } });
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({ loggerInstance, bodyLimit: 64 * 1024 });
 
   app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -61,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok', ...(deps.health ? await deps.health() : {}) }));
 
   await app.register(
-    async (api) => {
+    (api, _opts, done) => {
       api.addHook('onRequest', bearerGuard(deps.adminToken));
 
       api.get('/calls', async (request, reply) => {
@@ -82,15 +83,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (!q.success) return reply.code(400).send({ error: 'bad_request', message: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
         return deps.outbox.list(q.data as OutboxListQuery);
       });
+      done();
     },
     { prefix: '/api' },
   );
 
   if (deps.devMailbox) {
     const mailbox = deps.devMailbox;
-    await app.register(async (dev) => {
+    await app.register((dev, _opts, done) => {
       dev.addHook('onRequest', bearerGuard(deps.adminToken));
-      dev.get('/dev/mailbox', async () => mailbox.list());
+      dev.get('/dev/mailbox', () => Promise.resolve(mailbox.list()));
+      done();
     });
   }
 

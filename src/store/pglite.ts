@@ -15,7 +15,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const base = wrap(pg);
   return {
     kind: 'pglite',
-    query: base.query,
+    query: (sql, params) => base.query(sql, params),
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     async close() {
       if (closed) return;

@@ -17,7 +17,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
   const base = wrap(pool);
   return {
     kind: 'postgres',
-    query: base.query,
+    query: (sql, params) => base.query(sql, params),
     async transaction(fn) {
       const client = await pool.connect();
       try {
