@@ -19,8 +19,10 @@ import { createIdentity } from './identity/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createOutbox, createOutboxWorker, DevMailbox, type OutboxWorker } from './notify/index.ts';
 import { createServices } from './services/index.ts';
-import { ClaveError, systemClock, type Clock } from './shared/index.ts';
+import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/index.ts';
 import { openStore, type Db } from './store/index.ts';
+
+const RECONCILE_EVERY_MS = 60_000;
 
 export const DEMO_DATASET = fileURLToPath(new URL('../datasets/demo-bank.json', import.meta.url));
 
@@ -93,6 +95,23 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   const orphans = await records.closeOrphans(new Date(clock.now()));
   if (orphans > 0) logger.warn({ orphans }, 'calls left live by a previous run were closed as service_unavailable');
   await services.reconcile();
+  // Actions a crash or a dead bank left half-done are finished (or cancelled) by the minute, not only at start.
+  let reconcileTimer: TimerHandle | undefined;
+  const reconcileLater = () => {
+    reconcileTimer = clock.setTimeout(() => {
+      services.reconcile().then(
+        (summary) => {
+          if (summary.done + summary.failed + summary.cancelled > 0) logger.info(summary, 'reconciled service actions');
+          reconcileLater();
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'reconciliation failed; trying again in a minute');
+          reconcileLater();
+        },
+      );
+    }, RECONCILE_EVERY_MS);
+  };
+  reconcileLater();
 
   const line = createLine({
     bundle,
@@ -136,6 +155,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       stopping ??= (async () => {
         // New calls are refused from here on; calls in progress get the grace period.
         app.server.close();
+        if (reconcileTimer) clock.clearTimeout(reconcileTimer);
         await line.drain(config.shutdownGraceMs);
         for (const call of line.live.values()) call.hangup();
         await Promise.race([Promise.all([...line.live.values()].map((c) => c.ended)), new Promise((r) => setTimeout(r, 2000))]);

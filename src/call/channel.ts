@@ -17,6 +17,8 @@ export interface ListenInfo {
   kind: 'menu' | 'collect';
   /** How many more keys the line accepts at most (1 for menus). */
   maxDigits: number;
+  /** The keys are a secret (a PIN): show them masked. */
+  secret?: boolean;
 }
 
 export interface CallChannel {

@@ -140,7 +140,7 @@ export class CallSession implements CallInput {
         this.#channel.stopPlay(effect.playId);
         return;
       case 'listen':
-        this.#channel.listen({ node: effect.node, kind: effect.kind, maxDigits: effect.maxDigits });
+        this.#channel.listen({ node: effect.node, kind: effect.kind, maxDigits: effect.maxDigits, secret: effect.secret });
         return;
       case 'startTimer':
         this.#timers.set(

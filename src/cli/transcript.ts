@@ -3,7 +3,7 @@ import type { CallEvent, CallResult, ServerMessage } from '../channel/index.ts';
 /**
  * The readable transcript of `clave call` (without --json), printed as the
  * call goes. Keys typed where the line asks for a secret (a listen marked
- * `secret`, or a node whose name says PIN) are shown as "*": the spec wants
+ * `secret`) are shown as "*": the spec wants
  * PINs masked in transcripts, and terminals get pasted into bug reports.
  *
  * @example
@@ -23,7 +23,7 @@ export class Transcript {
   }
 
   message(msg: ServerMessage): void {
-    if (msg.type === 'listen') this.#secret = msg.secret === true || /pin/i.test(msg.node);
+    if (msg.type === 'listen') this.#secret = msg.secret === true;
   }
 
   event(event: CallEvent): void {

@@ -250,7 +250,7 @@ class Machine {
     const node = this.node;
     if (node.kind !== 'menu' && node.kind !== 'collect') return;
     const maxDigits = node.kind === 'menu' ? 1 : node.maxLength - this.s.input.buffer.length;
-    this.fx.push({ type: 'listen', node: this.s.nodeId, kind: node.kind, maxDigits });
+    this.fx.push({ type: 'listen', node: this.s.nodeId, kind: node.kind, maxDigits, secret: node.kind === 'collect' && (node.secret ?? false) });
   }
 
   /** Starts (or restarts) listening at a menu or collect node, after an optional preface. */

@@ -84,7 +84,7 @@ export type FlowEvent =
 export type Effect =
   | { type: 'play'; playId: number; prompts: PlayedPrompt[]; bargeIn: boolean; language: string }
   | { type: 'stopPlay'; playId: number }
-  | { type: 'listen'; node: string; kind: 'menu' | 'collect'; maxDigits: number }
+  | { type: 'listen'; node: string; kind: 'menu' | 'collect'; maxDigits: number; secret: boolean }
   | { type: 'startTimer'; timerId: number; ms: number }
   | { type: 'cancelTimer'; timerId: number }
   | { type: 'identify'; requestId: number; document: { type: 'DNI' | 'NIE'; digits: string; niePrefix?: string } }

@@ -8,12 +8,13 @@ import { DRIVERS, freshPostgresDatabase, POSTGRES_SKIP_REASON } from './testing.
 for (const driver of DRIVERS) {
   describe.skipIf(!driver.available)(`store on ${driver.name}${driver.available ? '' : ` (skipped: ${POSTGRES_SKIP_REASON})`}`, () => {
     let db: Db;
-    let done: () => Promise<void>;
+    let opened: { db: Db; done(): Promise<void> } | undefined;
     beforeAll(async () => {
-      ({ db, done } = await driver.open());
+      opened = await driver.open();
+      db = opened.db;
     });
     afterAll(async () => {
-      await done();
+      await opened?.done();
     });
 
     it('applies every migration once, and a second run applies none', async () => {

@@ -5,12 +5,8 @@ export type SoftphoneCallChannel = CallChannel;
 export type SoftphoneCallInput = CallInput;
 export type SoftphonePrompt = RenderedPrompt;
 
-/**
- * ListenInfo plus a flag the session may set on a secret collect (a PIN), so
- * the caller's transcript masks the keys. Not in ListenInfo yet: forwarded
- * when present.
- */
-export type SoftphoneListenInfo = ListenInfo & { secret?: boolean };
+/** What the line listens for; `secret` marks a PIN, so the caller's transcript masks the keys. */
+export type SoftphoneListenInfo = ListenInfo;
 
 /**
  * What the softphone needs of the line: start a call on a channel.
