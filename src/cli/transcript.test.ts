@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Transcript } from './transcript.ts';
 
 describe('Transcript', () => {
-  it('masks keys typed at a secret listen or a PIN node, and only there', () => {
+  it('masks keys typed at a secret listen, and only there', () => {
     const lines: string[] = [];
     const t = new Transcript((l) => lines.push(l));
-    t.message({ type: 'listen', node: 'card_pin', kind: 'collect', maxDigits: 4 });
+    t.message({ type: 'listen', node: 'pin', kind: 'collect', maxDigits: 4, secret: true });
     t.event({ type: 'keys', value: '2' });
-    t.message({ type: 'listen', node: 'menu', kind: 'menu', maxDigits: 1 });
+    t.message({ type: 'listen', node: 'pin_menu', kind: 'menu', maxDigits: 1, secret: false });
     t.event({ type: 'keys', value: '3' });
     t.message({ type: 'listen', node: 'code', kind: 'collect', maxDigits: 6, secret: true });
     t.event({ type: 'keys', value: '4' });
