@@ -9,7 +9,8 @@ import type { BankMessage, BankNotifier } from './notifier.ts';
 import { createReferenceBank, type ReferenceBank, type ReferenceBankKeys } from './reference-bank.ts';
 
 export const DEMO_PATH = fileURLToPath(new URL('../../datasets/demo-bank.json', import.meta.url));
-export const SHARED_FIXTURE = '/work/shared/fixtures/demo-bank.json';
+// shared/ sits beside the clone (CI and developers alike).
+export const SHARED_FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/demo-bank.json', import.meta.url));
 
 export function readDemo(): { customers: Record<string, unknown>[] } & Record<string, unknown> {
   return JSON.parse(readFileSync(DEMO_PATH, 'utf8')) as { customers: Record<string, unknown>[] };
