@@ -56,7 +56,7 @@ async function interpreter(): Promise<void> {
 async function line(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'clave-bench-'));
   const clave = await startClave({
-    config: loadConfig({ CLAVE_HTTP_PORT: '0', CLAVE_DATA_DIR: dataDir, CLAVE_ADMIN_TOKEN: 'bench-token-0123456789abcdef', CLAVE_LOG_LEVEL: 'warn' }),
+    config: loadConfig({ CLAVE_HTTP_PORT: '0', CLAVE_DATA_DIR: dataDir, CLAVE_ADMIN_TOKEN: 'bench-token-0123456789abcdef', CLAVE_LOG_LEVEL: 'warn', CLAVE_SIP_PORT: 'off' }),
     logger: createLogger({ level: 'warn' }),
     inMemory: true,
   });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createReferenceBank, importDataset, isBankEmpty, type BankPort } from './bank/index.ts';
 import { CallRecords, createLine, type Line } from './call/index.ts';
-import { registerSoftphone } from './channel/index.ts';
+import { createRtpMedia, registerSoftphone, startSipServer, type SipServer } from './channel/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { loadOrCreateKeys } from './crypto/index.ts';
 import { loadFlows } from './flow/index.ts';
@@ -19,6 +19,7 @@ import { createIdentity } from './identity/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { createOutbox, createOutboxWorker, DevMailbox, type OutboxWorker } from './notify/index.ts';
 import { createServices } from './services/index.ts';
+import { createSpeech, type Speech } from './speech/index.ts';
 import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/index.ts';
 import { openStore, type Db } from './store/index.ts';
 
@@ -45,6 +46,8 @@ export interface Clave {
   line: Line;
   devMailbox: DevMailbox | undefined;
   worker: OutboxWorker;
+  /** Present when SIP is on (CLAVE_SIP_PORT). */
+  sip: SipServer | undefined;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -135,6 +138,29 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     softphone: (server) => registerSoftphone(server, line, { clock }),
     health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind }),
   });
+  let speech: Speech | undefined;
+  let sip: SipServer | undefined;
+  if (config.sipPort !== null) {
+    speech = await createSpeech({
+      dataDir: options.inMemory && !config.audioCacheDir ? undefined : (config.audioCacheDir ?? config.dataDir),
+      ...(config.recordedPromptsDir ? { recordedDir: config.recordedPromptsDir } : {}),
+      catalogs: bundle.catalogs,
+      logger,
+    });
+    // Every fixed prompt is ready before the first call: no caller waits for synthesis.
+    const warmed = await speech.prompts.warm();
+    logger.info(warmed, 'prompt audio ready');
+    sip = await startSipServer({
+      host: config.host,
+      port: config.sipPort,
+      ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}),
+      clock,
+      logger,
+      line,
+      media: createRtpMedia({ host: config.host, ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}), ports: config.rtpPorts, prompts: speech.prompts }),
+      trustedPeers: config.trustedPeers,
+    });
+  }
   await app.listen({ host: config.host, port: config.httpPort });
   worker.start();
   const address = app.server.address();
@@ -151,15 +177,19 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     line,
     devMailbox,
     worker,
+    sip,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on; calls in progress get the grace period.
         app.server.close();
+        sip?.drain();
         if (reconcileTimer) clock.clearTimeout(reconcileTimer);
         await line.drain(config.shutdownGraceMs);
         for (const call of line.live.values()) call.hangup();
         await Promise.race([Promise.all([...line.live.values()].map((c) => c.ended)), new Promise((r) => setTimeout(r, 2000))]);
         await app.close();
+        await sip?.close();
+        await speech?.close();
         await worker.stop();
         await db.close();
       })();
@@ -205,6 +235,7 @@ async function main(): Promise<void> {
       `Clave is answering on ${clave.url}`,
       `  softphone:  npx clave call --server ${clave.url} --from +34600111222 --to 950183313`,
       `  admin API:  Authorization: Bearer ${clave.adminToken}`,
+      ...(clave.sip ? [`  SIP:        udp and tcp on ${config.host}:${clave.sip.port} (dial 950183313)`] : []),
       `  store:      ${clave.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${join(config.dataDir, 'pglite')}`}`,
       '',
     ].join('\n'),

@@ -6,6 +6,8 @@ import { CallSession, type SessionDeps } from './session.ts';
 export interface Line {
   /** Answers a call: picks the flow for the dialed number and starts it. Throws UNKNOWN_NUMBER. */
   startCall(args: { channel: CallChannel; from: string; to: string }): CallSession;
+  /** Whether a flow answers this dialed number (a SIP UAS answers 404 otherwise). */
+  knows(to: string): boolean;
   /** Calls in progress in this process. */
   readonly live: ReadonlyMap<string, CallSession>;
   /** Waits for the calls in progress to end, at most `ms`. */
@@ -24,6 +26,7 @@ export function createLine(deps: SessionDeps & { defaultCountryCode?: string }):
   const live = new Map<string, CallSession>();
   return {
     live,
+    knows: (to) => flowFor(deps.bundle, to, deps.defaultCountryCode ?? '34') !== undefined,
     startCall({ channel, from, to }) {
       const flowId = flowFor(deps.bundle, to, deps.defaultCountryCode ?? '34');
       if (!flowId) throw new ClaveError('UNKNOWN_NUMBER', `no flow answers the number ${to}`, { to });

@@ -11,3 +11,6 @@ export type { CallEvent, CallResult } from './softphone/call-result.ts';
 export { softphoneUrl } from './softphone/softphone-url.ts';
 export { ClientMessage, type ServerMessage, type SoftphoneErrorCode } from './softphone/protocol.ts';
 export { FakeLine, FakeCall, type FakeLineOptions } from './softphone/testing/fake-line.ts';
+export { startSipServer, type SipServer, type SipServerOptions } from './sip/sip-server.ts';
+export { createRtpMedia, type RtpMediaOptions } from './rtp/media-factory.ts';
+export { MediaClock } from './rtp/media-clock.ts';

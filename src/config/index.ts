@@ -28,6 +28,18 @@ export const ConfigSchema = z.object({
   CLAVE_DEFAULT_COUNTRY: z.string().regex(/^[0-9]{1,3}$/).default('34'),
   CLAVE_MAX_CALL_SECONDS: z.coerce.number().int().min(30).max(7200).default(900),
   CLAVE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** SIP over UDP and TCP on this port; "off" disables SIP. */
+  CLAVE_SIP_PORT: z.union([z.literal('off'), port]).default(5060),
+  /** The address SIP peers and RTP reach us at (Via, Contact, SDP); CLAVE_HOST by default. */
+  CLAVE_ADVERTISED_HOST: z.preprocess(empty, z.string().optional()),
+  CLAVE_RTP_PORT_MIN: port.default(20000),
+  CLAVE_RTP_PORT_MAX: port.default(29999),
+  /** Comma-separated addresses whose P-Asserted-Identity is trusted (SIP trunks). */
+  CLAVE_TRUSTED_PEERS: z.string().default(''),
+  /** Studio recordings that replace synthesized prompts: <dir>/<language>/<promptId>.wav. */
+  CLAVE_RECORDED_PROMPTS_DIR: z.preprocess(empty, z.string().optional()),
+  /** Where synthesized prompt audio is cached (default: the data dir). */
+  CLAVE_AUDIO_CACHE_DIR: z.preprocess(empty, z.string().optional()),
   /** Zone PIN key shared with the bank, 32 hex digits; generated in the data dir when unset. */
   CLAVE_ZPK: z.preprocess(empty, z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
 });
@@ -49,6 +61,12 @@ export interface Config {
   maxCallMs: number;
   shutdownGraceMs: number;
   zpk: Buffer | undefined;
+  sipPort: number | null;
+  advertisedHost: string | undefined;
+  rtpPorts: { min: number; max: number };
+  trustedPeers: string[];
+  recordedPromptsDir: string | undefined;
+  audioCacheDir: string | undefined;
 }
 
 /**
@@ -63,6 +81,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ClaveError('INVALID_CONFIG', `${name}: ${issue?.message ?? 'invalid'}`, { variable: name });
   }
   const c = parsed.data;
+  if (c.CLAVE_RTP_PORT_MAX - c.CLAVE_RTP_PORT_MIN < 2) {
+    throw new ClaveError('INVALID_CONFIG', 'CLAVE_RTP_PORT_MAX: must be at least 2 above CLAVE_RTP_PORT_MIN', { variable: 'CLAVE_RTP_PORT_MAX' });
+  }
   return {
     host: c.CLAVE_HOST,
     httpPort: c.CLAVE_HTTP_PORT,
@@ -80,5 +101,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxCallMs: c.CLAVE_MAX_CALL_SECONDS * 1000,
     shutdownGraceMs: c.CLAVE_SHUTDOWN_GRACE_SECONDS * 1000,
     zpk: c.CLAVE_ZPK ? Buffer.from(c.CLAVE_ZPK, 'hex') : undefined,
+    sipPort: c.CLAVE_SIP_PORT === 'off' ? null : c.CLAVE_SIP_PORT,
+    advertisedHost: c.CLAVE_ADVERTISED_HOST,
+    rtpPorts: { min: c.CLAVE_RTP_PORT_MIN, max: c.CLAVE_RTP_PORT_MAX },
+    trustedPeers: c.CLAVE_TRUSTED_PEERS.split(',').map((s) => s.trim()).filter(Boolean),
+    recordedPromptsDir: c.CLAVE_RECORDED_PROMPTS_DIR,
+    audioCacheDir: c.CLAVE_AUDIO_CACHE_DIR,
   };
 }

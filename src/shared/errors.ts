@@ -21,7 +21,17 @@ export type ClaveErrorCode =
   | 'TIMEOUT'
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_NUMBER'
-  | 'CLOSED';
+  | 'CLOSED'
+  // Malformed media wire data (src/channel/media); details.reason says which check failed.
+  | 'MALFORMED_RTP'
+  | 'MALFORMED_RTCP'
+  | 'MALFORMED_SDP'
+  | 'MALFORMED_DTMF'
+  // A SIP header value the grammar cannot read (src/channel/sip/grammar); details.header names it.
+  | 'MALFORMED_SIP'
+  // Speech (src/speech): the synthesizer failed, or a recorded prompt is not usable audio.
+  | 'SPEECH_FAILED'
+  | 'INVALID_AUDIO';
 
 export class ClaveError extends Error {
   readonly code: ClaveErrorCode;

@@ -51,6 +51,8 @@ export interface TestLineOptions {
   dataDir?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Answer SIP on a free port (default off: most tests use the softphone). */
+  sip?: boolean;
   /** Outbox worker poll interval on `clock` (default 50 ms; long for simulated clocks). */
   outboxPollMs?: number;
 }
@@ -71,6 +73,9 @@ export async function startTestLine(opts: TestLineOptions = {}): Promise<TestLin
     CLAVE_DATA_DIR: dataDir,
     CLAVE_ADMIN_TOKEN: ADMIN_TOKEN,
     CLAVE_SHUTDOWN_GRACE_SECONDS: '1',
+    CLAVE_SIP_PORT: opts.sip ? '0' : 'off',
+    // Synthesized prompts are the same for every test line: synthesize them once.
+    CLAVE_AUDIO_CACHE_DIR: join(tmpdir(), 'clave-test-audio'),
     ...(datasetPath ? { CLAVE_DATASET: datasetPath } : {}),
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...opts.env,

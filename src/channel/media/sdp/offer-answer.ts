@@ -1,0 +1,210 @@
+import { ClaveError } from '../../../shared/index.ts';
+import type { G711Name } from '../g711/g711-codec.ts';
+import { mediaConnection, mediaDirection, millisecondsAttribute, rtpMap, type SdpDirection } from './sdp-media.ts';
+import { parseSdp, serializeSdp, type SdpAttribute, type SdpMedia, type SessionDescription } from './sdp.ts';
+
+export interface AnswerOptions {
+  /**
+   * Our o= line. RFC 3264 §5: session id and version are numbers that fit a
+   * 64-bit signed integer; the dialog keeps the version and increments it for
+   * every changed answer (§8).
+   */
+  origin: { username?: string; sessionId: string; sessionVersion: string; address: string };
+  /** s= text; "-" by default. */
+  sessionName?: string;
+  /** Where we receive RTP (RTCP on port + 1). */
+  local: { address: string; port: number };
+  /** The packetisation we ask the peer to send (our a=ptime), 20 ms by default. */
+  ptime?: number;
+}
+
+export interface AudioAnswer {
+  ok: true;
+  answerSdp: string;
+  codec: { name: G711Name; pt: number };
+  telephoneEvent: { pt: number } | null;
+  /** Where to send RTP; 0.0.0.0 or :: means "send nothing" (RFC 3264 §8.4). */
+  remote: { address: string; port: number };
+  /** The packetisation to send with: the offer's a=ptime when usable, else 20. */
+  ptime: number;
+  /** Our side of the stream, as written in the answer. */
+  direction: SdpDirection;
+  /** Which m= line of the offer carries the call's audio. */
+  mediaIndex: number;
+}
+
+/** Nothing in the offer we can use: the UAS answers 488 with this Warning (RFC 3261 §20.43). */
+export interface AudioRejection {
+  ok: false;
+  status: 488;
+  reason: 'no-audio' | 'unsupported-transport' | 'no-common-codec';
+  warning: { code: 302 | 304 | 305; text: string };
+}
+
+const SUPPORTED: readonly G711Name[] = ['PCMU', 'PCMA'];
+const TELEPHONE_EVENTS_WE_RECEIVE = '0-15';
+const DEFAULT_PTIME = 20;
+const MIN_PTIME = 10;
+const MAX_PTIME = 60;
+
+const REJECTIONS: Readonly<Record<AudioRejection['reason'], AudioRejection['warning']>> = {
+  'no-audio': { code: 304, text: 'Media type not available' },
+  'unsupported-transport': { code: 302, text: 'Incompatible transport protocol' },
+  'no-common-codec': { code: 305, text: 'Incompatible media format' },
+};
+
+/**
+ * Answers an audio offer (RFC 3264 §6): takes the first audio stream over
+ * RTP/AVP that offers PCMU or PCMA, picks whichever of the two comes first in
+ * the offer's order, adds telephone-event at the offer's payload type, and
+ * rejects every other m= line with port 0 in the offer's order. A malformed
+ * offer throws `MALFORMED_SDP` (answer 400); an offer with nothing usable
+ * gives `{ ok: false, status: 488 }`.
+ *
+ * @example
+ *   const a = answerAudioOffer(body, { origin: { sessionId: '4711', sessionVersion: '1', address: '192.0.2.10' }, local: { address: '192.0.2.10', port: 40000 } });
+ *   if (!a.ok) return reply(488, { warning: a.warning });
+ *   a.codec; // { name: 'PCMU', pt: 0 }
+ */
+export function answerAudioOffer(offer: string | SessionDescription, opts: AnswerOptions): AudioAnswer | AudioRejection {
+  checkOptions(opts);
+  const sdp = typeof offer === 'string' ? parseSdp(offer) : offer;
+  let chosen: { index: number; codec: { name: G711Name; pt: number }; te: number | null } | null = null;
+  let sawAvp = false;
+  let sawAudio = false;
+  for (const [index, m] of sdp.media.entries()) {
+    if (m.media !== 'audio' || m.port === 0) continue;
+    sawAudio = true;
+    if (m.protocol !== 'RTP/AVP') continue; // SRTP (RTP/SAVP), AVPF, DTLS: not spoken here.
+    sawAvp = true;
+    const codec = pickCodec(m);
+    if (codec) {
+      chosen = { index, codec, te: pickTelephoneEvent(m) };
+      break;
+    }
+  }
+  if (chosen === null) {
+    const reason = sawAvp ? 'no-common-codec' : sawAudio ? 'unsupported-transport' : 'no-audio';
+    return { ok: false, status: 488, reason, warning: REJECTIONS[reason] };
+  }
+  const { index, codec, te } = chosen;
+  const offered = sdp.media[index]!;
+  const connection = mediaConnection(sdp, offered);
+  // RFC 4566 §5.7: a c= line is required at session level or in every media description.
+  if (!connection) throw new ClaveError('MALFORMED_SDP', 'The audio stream has no c= line', { reason: 'connection' });
+  const remoteAddress = connection.address.split('/', 1)[0]!;
+  const nullAddress = remoteAddress === '0.0.0.0' || remoteAddress === '::';
+  const direction = answerDirection(mediaDirection(sdp, offered), nullAddress);
+  const ptime = sendPtime(offered);
+
+  const formats = te === null ? [`${codec.pt}`] : [`${codec.pt}`, `${te}`];
+  const attributes: SdpAttribute[] = [{ name: 'rtpmap', value: `${codec.pt} ${codec.name}/8000` }];
+  if (te !== null) {
+    attributes.push({ name: 'rtpmap', value: `${te} telephone-event/8000` }, { name: 'fmtp', value: `${te} ${TELEPHONE_EVENTS_WE_RECEIVE}` });
+  }
+  attributes.push({ name: 'ptime', value: `${opts.ptime ?? DEFAULT_PTIME}` }, { name: direction, value: null });
+
+  const answer: SessionDescription = {
+    version: 0,
+    origin: { username: opts.origin.username ?? '-', sessionId: opts.origin.sessionId, sessionVersion: opts.origin.sessionVersion, netType: 'IN', addrType: addrType(opts.origin.address), address: opts.origin.address },
+    sessionName: opts.sessionName ?? '-',
+    information: null,
+    uri: null,
+    emails: [],
+    phones: [],
+    connection: { netType: 'IN', addrType: addrType(opts.local.address), address: opts.local.address },
+    bandwidths: [],
+    // RFC 3264 §6: 'The "t=" line in the answer MUST equal that of the offer.'
+    timing: sdp.timing,
+    timeZones: null,
+    key: null,
+    attributes: [],
+    // RFC 3264 §6: "The answer MUST contain exactly the same number of "m=" lines as the offer", in the same order.
+    media: sdp.media.map((m, i) => (i === index ? acceptedMedia(opts.local.port, formats, attributes) : rejectedMedia(m))),
+  };
+  return {
+    ok: true,
+    answerSdp: serializeSdp(answer),
+    codec,
+    telephoneEvent: te === null ? null : { pt: te },
+    remote: { address: remoteAddress, port: offered.port },
+    ptime,
+    direction,
+    mediaIndex: index,
+  };
+}
+
+/**
+ * RFC 3264 §6.1: the answer uses the offer's payload type numbers, and picks
+ * from the offer's list; we follow the offer's preference order.
+ */
+function pickCodec(m: SdpMedia): { name: G711Name; pt: number } | null {
+  for (const format of m.formats) {
+    const map = rtpMap(m, format);
+    if (!map || map.clockRate !== 8000 || (map.channels !== null && map.channels !== 1)) continue;
+    const name = SUPPORTED.find((s) => s === map.encoding.toUpperCase());
+    if (name) return { name, pt: map.payloadType };
+  }
+  return null;
+}
+
+/** telephone-event at the offer's payload type, on the 8 kHz clock of the G.711 stream it rides with. */
+function pickTelephoneEvent(m: SdpMedia): number | null {
+  for (const format of m.formats) {
+    const map = rtpMap(m, format);
+    if (map && map.encoding.toLowerCase() === 'telephone-event' && map.clockRate === 8000) return map.payloadType;
+  }
+  return null;
+}
+
+/**
+ * RFC 3264 §6.1: "If a stream is offered as sendonly, the corresponding
+ * stream MUST be marked as recvonly or inactive in the answer. If a media
+ * stream is listed as recvonly in the offer, the answer MUST be marked as
+ * sendonly or inactive". An offered inactive stream "MUST be marked as
+ * inactive". RFC 3264 §8.4: a connection address of 0.0.0.0 "means that
+ * neither RTP nor RTCP should be sent to the peer", so we drop our sending.
+ */
+function answerDirection(offered: SdpDirection, nullAddress: boolean): SdpDirection {
+  const mirrored: SdpDirection = offered === 'sendonly' ? 'recvonly' : offered === 'recvonly' ? 'sendonly' : offered;
+  if (!nullAddress) return mirrored;
+  return mirrored === 'sendrecv' ? 'recvonly' : mirrored === 'sendonly' ? 'inactive' : mirrored;
+}
+
+/** RFC 3264 §6.1 (and RFC 4566 §6): a=ptime is what the offerer wants to receive. */
+function sendPtime(m: SdpMedia): number {
+  const wanted = millisecondsAttribute(m, 'ptime');
+  const max = millisecondsAttribute(m, 'maxptime');
+  let ptime = wanted !== null && wanted >= MIN_PTIME && wanted <= MAX_PTIME ? wanted : DEFAULT_PTIME;
+  if (max !== null && max >= MIN_PTIME && ptime > max) ptime = max;
+  return ptime;
+}
+
+function acceptedMedia(port: number, formats: string[], attributes: SdpAttribute[]): SdpMedia {
+  return { media: 'audio', port, portCount: null, protocol: 'RTP/AVP', formats, information: null, connection: null, bandwidths: [], key: null, attributes };
+}
+
+/**
+ * RFC 3264 §6: "To reject an offered stream, the port number in the
+ * corresponding stream in the answer MUST be set to zero. Any media formats
+ * listed are ignored. At least one MUST be present".
+ */
+function rejectedMedia(m: SdpMedia): SdpMedia {
+  const formats = m.formats.length > 0 ? m.formats : ['0'];
+  return { media: m.media, port: 0, portCount: null, protocol: m.protocol, formats, information: null, connection: null, bandwidths: [], key: null, attributes: [] };
+}
+
+function addrType(address: string): 'IP4' | 'IP6' {
+  return address.includes(':') ? 'IP6' : 'IP4';
+}
+
+function checkOptions(opts: AnswerOptions): void {
+  const { port } = opts.local;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ClaveError('INVALID_ARGUMENT', 'local RTP port out of range', { field: 'local.port' });
+  const ptime = opts.ptime ?? DEFAULT_PTIME;
+  if (!Number.isInteger(ptime) || ptime < MIN_PTIME || ptime > MAX_PTIME) throw new ClaveError('INVALID_ARGUMENT', 'ptime out of range', { field: 'ptime' });
+  for (const [field, value] of [['origin.sessionId', opts.origin.sessionId], ['origin.sessionVersion', opts.origin.sessionVersion]] as const) {
+    // RFC 3264 §5: representable as a 64-bit signed integer; digits only.
+    if (!/^\d{1,19}$/.test(value) || BigInt(value) > 0x7fffffffffffffffn) throw new ClaveError('INVALID_ARGUMENT', `${field} is not a 63-bit number`, { field });
+  }
+}

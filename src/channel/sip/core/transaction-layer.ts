@@ -1,0 +1,123 @@
+import type { Clock } from '../../../shared/index.ts';
+import { getHeader, parseCSeq, parseVia } from '../grammar/index.ts';
+import type { SipRequest, SipResponse } from '../grammar/message.ts';
+import { NonInviteClientTransaction } from './client-transaction.ts';
+import { InviteServerTransaction, NonInviteServerTransaction } from './server-transaction.ts';
+import type { Inbound, Peer, SipTransport } from './transport.ts';
+
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** What the transaction user (the UAS core) is told. */
+export interface TransactionUser {
+  /** A new request, with the server transaction that answers it (none for ACK). */
+  request(request: SipRequest, tx: ServerTransaction, source: Peer): void;
+  /** An ACK no transaction absorbed: the ACK for a 2xx, which belongs to the dialog (§17.1.1.3). */
+  ack(request: SipRequest, source: Peer): void;
+}
+
+/** RFC 3261 §8.1.1.7: a branch that starts with the magic cookie is unique per transaction. */
+export const MAGIC_COOKIE = 'z9hG4bK';
+
+/**
+ * Matches messages to transactions (RFC 3261 §17.1.3 and §17.2.3), absorbs
+ * retransmissions, and hands new requests to the transaction user.
+ * Responses matching no client transaction are dropped (§18.1.2).
+ */
+export class TransactionLayer {
+  readonly #clock: Clock;
+  readonly #transport: SipTransport;
+  readonly #tu: TransactionUser;
+  readonly #server = new Map<string, ServerTransaction>();
+  readonly #client = new Map<string, NonInviteClientTransaction>();
+
+  constructor(deps: { clock: Clock; transport: SipTransport; tu: TransactionUser }) {
+    this.#clock = deps.clock;
+    this.#transport = deps.transport;
+    this.#tu = deps.tu;
+  }
+
+  get serverCount(): number {
+    return this.#server.size;
+  }
+
+  get clientCount(): number {
+    return this.#client.size;
+  }
+
+  receive({ message, source }: Inbound): void {
+    if (message.kind === 'response') {
+      this.#response(message);
+      return;
+    }
+    const key = serverKey(message);
+    const existing = this.#server.get(key);
+    if (message.method === 'ACK') {
+      // An ACK for a non-2xx final response shares the INVITE's branch (§17.2.3).
+      const invite = this.#server.get(serverKey(message, 'INVITE'));
+      if (invite instanceof InviteServerTransaction && invite.state === 'completed') invite.ack();
+      else if (invite instanceof InviteServerTransaction && invite.state === 'confirmed') return;
+      else this.#tu.ack(message, source);
+      return;
+    }
+    if (existing) {
+      existing.retransmission();
+      return;
+    }
+    const deps = { clock: this.#clock, transport: this.#transport, onTerminated: (k: string) => this.#server.delete(k) };
+    const tx = message.method === 'INVITE' ? new InviteServerTransaction(key, message, source, deps) : new NonInviteServerTransaction(key, message, source, deps);
+    this.#server.set(key, tx);
+    this.#tu.request(message, tx, source);
+  }
+
+  /** The INVITE server transaction a CANCEL targets (§9.2: same branch, method INVITE). */
+  inviteFor(cancel: SipRequest): InviteServerTransaction | undefined {
+    const tx = this.#server.get(serverKey(cancel, 'INVITE'));
+    return tx instanceof InviteServerTransaction ? tx : undefined;
+  }
+
+  /** Sends a request (BYE, REFER…) in a new client transaction; `branch` is the top Via's branch. */
+  sendRequest(data: Buffer, to: Peer, branch: string, method: string): NonInviteClientTransaction {
+    const key = `${branch}|${method}`;
+    const tx = new NonInviteClientTransaction(key, data, to, {
+      clock: this.#clock,
+      transport: this.#transport,
+      onTerminated: (k) => this.#client.delete(k),
+    });
+    this.#client.set(key, tx);
+    tx.start();
+    return tx;
+  }
+
+  /** Ends every transaction (shutdown). */
+  close(): void {
+    for (const tx of [...this.#server.values()]) tx.close();
+    for (const tx of [...this.#client.values()]) tx.close();
+  }
+
+  #response(response: SipResponse): void {
+    const via = getHeader(response, 'via');
+    const cseq = getHeader(response, 'cseq');
+    if (!via || !cseq) return;
+    const branch = parseVia(via).params['branch'] ?? '';
+    const tx = this.#client.get(`${branch}|${parseCSeq(cseq).method}`);
+    tx?.receive(response);
+  }
+}
+
+/**
+ * The server transaction key: RFC 3261 §17.2.3's branch + sent-by + method
+ * (ACK and CANCEL looked up under INVITE by the caller), or, for an RFC 2543
+ * peer without the magic cookie, the request's identifying fields.
+ */
+export function serverKey(request: SipRequest, method = request.method): string {
+  const viaText = getHeader(request, 'via') ?? '';
+  const via = parseVia(viaText);
+  const branch = via.params['branch'] ?? '';
+  const sentBy = `${via.host}:${via.port ?? 5060}`;
+  const m = method === 'ACK' ? 'INVITE' : method;
+  if (branch.startsWith(MAGIC_COOKIE) && branch.length > MAGIC_COOKIE.length) return `${branch}|${sentBy}|${m}`;
+  // RFC 2543 matching (§17.2.3): Request-URI, To tag, From tag, Call-ID, CSeq number and top Via.
+  const cseq = parseCSeq(getHeader(request, 'cseq') ?? '0 X');
+  const fromTag = /;\s*tag=([^;\s,]+)/i.exec(getHeader(request, 'from') ?? '')?.[1] ?? '';
+  return `2543|${request.rawUri}|${fromTag}|${getHeader(request, 'call-id') ?? ''}|${cseq.seq}|${viaText}|${m}`;
+}

@@ -1,0 +1,163 @@
+import type { CallChannel, CallInput, ListenInfo, RenderedPrompt } from '../../../call/index.ts';
+import type { Clock, TimerHandle } from '../../../shared/index.ts';
+import type { NonInviteClientTransaction } from '../core/client-transaction.ts';
+import type { InviteServerTransaction } from '../core/server-transaction.ts';
+import { TIMER_H, T1, T2 } from '../core/timers.ts';
+import type { Peer } from '../core/transport.ts';
+import type { Dialog } from './dialog.ts';
+import type { MediaSession } from './media-port.ts';
+
+export type SipCallState = 'answering' | 'answered' | 'live' | 'ending' | 'ended';
+
+const MOVES: Record<SipCallState, readonly SipCallState[]> = {
+  answering: ['answered', 'ended'],
+  answered: ['live', 'ending', 'ended'],
+  live: ['ending', 'ended'],
+  ending: ['ended'],
+  ended: [],
+};
+
+export interface SipCallDeps {
+  clock: Clock;
+  /** Sends a request in the dialog (BYE, REFER) through a client transaction. */
+  sendInDialog(dialog: Dialog, method: string, to: Peer, extra?: [string, string][]): NonInviteClientTransaction;
+  onEnded(call: SipCall): void;
+}
+
+/**
+ * One SIP call as the line sees it: a CallChannel whose prompts go out as
+ * RTP and whose keys come in as RFC 4733 events, SIP INFO or tones. It owns
+ * its dialog, its media and the 2xx retransmission of §13.3.1.4.
+ */
+export class SipCall implements CallChannel {
+  readonly kind = 'sip' as const;
+  readonly dialog: Dialog;
+  readonly invite: InviteServerTransaction;
+  readonly peer: Peer;
+  readonly media: MediaSession;
+  input: CallInput | null = null;
+  #state: SipCallState = 'answering';
+  #okTimers: TimerHandle[] = [];
+  #playId: number | null = null;
+  readonly #deps: SipCallDeps;
+
+  constructor(init: { dialog: Dialog; invite: InviteServerTransaction; peer: Peer; media: MediaSession }, deps: SipCallDeps) {
+    this.dialog = init.dialog;
+    this.invite = init.invite;
+    this.peer = init.peer;
+    this.media = init.media;
+    this.#deps = deps;
+    this.media.onDigit = (key) => this.input?.digit(key);
+  }
+
+  get state(): SipCallState {
+    return this.#state;
+  }
+
+  transition(to: SipCallState): void {
+    if (!MOVES[this.#state].includes(to)) throw new Error(`SIP call: illegal move ${this.#state} → ${to}`);
+    this.#state = to;
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: "the 2xx response is passed to the transport with an
+   * interval that starts at T1 seconds and doubles for each retransmission
+   * until it reaches T2 seconds", until the ACK; without an ACK after 64*T1
+   * the UAS "SHOULD terminate the dialog" with a BYE.
+   */
+  answered(ok: Buffer, resend: (data: Buffer) => void, unacknowledged: () => void): void {
+    this.transition('answered');
+    let interval = T1;
+    const again = () => {
+      this.#okTimers.push(
+        this.#deps.clock.setTimeout(() => {
+          if (this.#state !== 'answered') return;
+          resend(ok);
+          interval = Math.min(2 * interval, T2);
+          again();
+        }, interval),
+      );
+    };
+    again();
+    this.#okTimers.push(this.#deps.clock.setTimeout(() => this.#state === 'answered' && unacknowledged(), TIMER_H));
+  }
+
+  /** The ACK for our 2xx: media starts and the line takes over. */
+  acknowledged(): boolean {
+    if (this.#state !== 'answered') return false;
+    this.#clearOkTimers();
+    this.transition('live');
+    this.dialog.transition('confirmed');
+    this.media.start();
+    return true;
+  }
+
+  // ── CallChannel ─────────────────────────────────────────────────────────
+
+  play(playId: number, prompts: RenderedPrompt[], opts: { bargeIn: boolean; language: string }): void {
+    this.#playId = playId;
+    this.media.play(prompts, opts.language, () => {
+      if (this.#playId !== playId) return;
+      this.#playId = null;
+      this.input?.promptEnded(playId);
+    });
+  }
+
+  stopPlay(playId: number): void {
+    if (this.#playId !== playId) return;
+    this.#playId = null;
+    this.media.stop();
+  }
+
+  listen(_info: ListenInfo): void {}
+
+  async transfer(target: string): Promise<'completed' | 'refused'> {
+    if (this.#state !== 'live') return 'refused';
+    const tx = this.#deps.sendInDialog(this.dialog, 'REFER', this.peer, [
+      ['Refer-To', `<${target}>`],
+      ['Referred-By', `<sip:clave@${this.dialog.local.uri.host}>`],
+    ]);
+    const outcome = await tx.result;
+    // RFC 3515 §2.4.2: 202 Accepted means the far end will try the transfer.
+    return outcome.kind === 'response' && outcome.response.status >= 200 && outcome.response.status < 300 ? 'completed' : 'refused';
+  }
+
+  /** The line hangs up: BYE (§15.1.1), then the call is over whatever the answer. */
+  hangup(_outcome: string): void {
+    if (this.#state === 'ending' || this.#state === 'ended') return;
+    if (this.#state === 'live' || this.#state === 'answered') {
+      this.transition('ending');
+      const tx = this.#deps.sendInDialog(this.dialog, 'BYE', this.peer);
+      void tx.result.then(() => this.close());
+      return;
+    }
+    this.close();
+  }
+
+  // ── from the caller ─────────────────────────────────────────────────────
+
+  /** BYE, CANCEL or a lost dialog: the caller is gone. */
+  remoteHangup(): void {
+    if (this.#state === 'ended') return;
+    this.input?.hangup();
+    this.close();
+  }
+
+  digit(key: string): void {
+    this.input?.digit(key);
+  }
+
+  close(): void {
+    if (this.#state === 'ended') return;
+    this.#clearOkTimers();
+    this.#state = 'ended';
+    if (this.dialog.state !== 'terminated') this.dialog.transition('terminated');
+    this.media.close();
+    this.#deps.onEnded(this);
+  }
+
+  #clearOkTimers(): void {
+    for (const t of this.#okTimers) this.#deps.clock.clearTimeout(t);
+    this.#okTimers = [];
+  }
+}

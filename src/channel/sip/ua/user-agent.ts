@@ -1,0 +1,306 @@
+import type { CallInput } from '../../../call/index.ts';
+import type { Logger } from '../../../log/index.ts';
+import type { Clock } from '../../../shared/index.ts';
+import { getHeader, getHeaders, parseCSeq, parseNameAddr, responseTo, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
+import type { SipRequest } from '../grammar/message.ts';
+import type { ServerTransaction, TransactionLayer, TransactionUser } from '../core/transaction-layer.ts';
+import type { InviteServerTransaction } from '../core/server-transaction.ts';
+import type { Peer, SipTransport } from '../core/transport.ts';
+import { Dialog, dialogId, token } from './dialog.ts';
+import type { MediaFactory } from './media-port.ts';
+import { dialogRequest } from './requests.ts';
+import { SipCall } from './sip-call.ts';
+import { sdpBody, dtmfFromInfo } from './bodies.ts';
+
+/** Methods this UAS implements (sent in Allow, RFC 3261 §20.5). */
+export const ALLOW = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'NOTIFY'] as const;
+/** Methods we know but do not take: 405 with Allow rather than 501. */
+const KNOWN_NOT_ALLOWED = new Set(['REGISTER', 'MESSAGE', 'SUBSCRIBE', 'PUBLISH', 'PRACK', 'UPDATE', 'REFER']);
+/** Option tags we support (RFC 3261 §8.2.2.3). */
+const SUPPORTED: readonly string[] = [];
+
+export interface LinePort {
+  /** Whether a flow answers this dialed number. */
+  knows(to: string): boolean;
+  startCall(args: { channel: SipCall; from: string; to: string }): CallInput;
+}
+
+export interface UserAgentDeps {
+  clock: Clock;
+  logger: Logger;
+  layer: () => TransactionLayer;
+  transports: { udp?: SipTransport; tcp?: SipTransport };
+  media: MediaFactory;
+  line: LinePort;
+  /** Our address as peers should reach it (Via, Contact). */
+  host: string;
+  port: number;
+  /** Sources whose P-Asserted-Identity is believed (RFC 3325 trust domain). */
+  trustedPeers: ReadonlySet<string>;
+}
+
+/**
+ * The user agent server core (RFC 3261 §8.2 and §13.3): validates requests,
+ * answers what it does not take with the RFC's codes, turns INVITEs into
+ * calls on the line, and keeps their dialogs.
+ */
+export class UserAgent implements TransactionUser {
+  readonly #deps: UserAgentDeps;
+  readonly #calls = new Map<string, SipCall>();
+  #draining = false;
+
+  constructor(deps: UserAgentDeps) {
+    this.#deps = deps;
+  }
+
+  get calls(): ReadonlyMap<string, SipCall> {
+    return this.#calls;
+  }
+
+  /** From now on new INVITEs get 503 with Retry-After. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  request(req: SipRequest, tx: ServerTransaction, source: Peer): void {
+    try {
+      this.#route(req, tx, source);
+    } catch (err) {
+      this.#deps.logger.error({ err, method: req.method }, 'SIP request failed');
+      this.#reply(tx, req, 500, 'Server Internal Error');
+    }
+  }
+
+  ack(req: SipRequest): void {
+    const call = this.#calls.get(this.#dialogKey(req));
+    if (call?.acknowledged()) this.#startLine(call, req);
+  }
+
+  #route(req: SipRequest, tx: ServerTransaction, source: Peer): void {
+    // RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request with a 416".
+    if (req.uri.scheme !== 'sip' && req.uri.scheme !== 'sips' && req.uri.scheme !== 'tel') {
+      this.#reply(tx, req, 416, 'Unsupported URI Scheme');
+      return;
+    }
+    const cseq = parseCSeq(getHeader(req, 'cseq') ?? '');
+    if (cseq.method !== req.method) {
+      this.#reply(tx, req, 400, 'CSeq Method Does Not Match');
+      return;
+    }
+    if (req.method !== 'CANCEL') {
+      // §8.2.2.3: a UAS answers Require tags it does not understand with 420 and an Unsupported list (Proxy-Require is ignored).
+      const unsupported = getHeaders(req, 'require').filter((t) => !SUPPORTED.includes(t.toLowerCase()));
+      if (unsupported.length > 0) {
+        this.#reply(tx, req, 420, 'Bad Extension', [['Unsupported', unsupported.join(', ')]]);
+        return;
+      }
+    }
+    switch (req.method) {
+      case 'INVITE':
+        if (this.#hasToTag(req)) this.#reInvite(req, tx);
+        else
+          this.#invite(req, tx as InviteServerTransaction, source).catch((err: unknown) => {
+            this.#deps.logger.error({ err }, 'INVITE failed');
+            this.#reply(tx, req, 500, 'Server Internal Error');
+          });
+        return;
+      case 'CANCEL':
+        this.#cancel(req, tx);
+        return;
+      case 'BYE':
+        this.#bye(req, tx);
+        return;
+      case 'INFO':
+        this.#info(req, tx);
+        return;
+      case 'OPTIONS':
+        this.#reply(tx, req, 200, 'OK', [['Accept', 'application/sdp'], ['Allow', ALLOW.join(', ')], ['Supported', SUPPORTED.join(', ')]]);
+        return;
+      case 'NOTIFY':
+        // The far end's progress of a REFER we sent (RFC 3515 §2.4.4).
+        this.#reply(tx, req, this.#calls.has(this.#dialogKey(req)) ? 200 : 481, this.#calls.has(this.#dialogKey(req)) ? 'OK' : 'Call/Transaction Does Not Exist');
+        return;
+      default:
+        if (KNOWN_NOT_ALLOWED.has(req.method)) this.#reply(tx, req, 405, 'Method Not Allowed', [['Allow', ALLOW.join(', ')]]);
+        else this.#reply(tx, req, 501, 'Not Implemented', [['Allow', ALLOW.join(', ')]]);
+    }
+  }
+
+  async #invite(req: SipRequest, tx: InviteServerTransaction, source: Peer): Promise<void> {
+    this.#reply(tx, req, 100, 'Trying');
+    const accept = getHeaders(req, 'accept');
+    if (accept.length > 0 && !accept.some((a) => /^(application\/sdp|application\/\*|\*\/\*)\b/i.test(a.trim()))) {
+      this.#reply(tx, req, 406, 'Not Acceptable', [['Accept', 'application/sdp']]);
+      return;
+    }
+    const offer = sdpBody(req);
+    if (offer.kind === 'unsupported') {
+      this.#reply(tx, req, 415, 'Unsupported Media Type', [['Accept', 'application/sdp']]);
+      return;
+    }
+    if (this.#draining) {
+      this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', '60']]);
+      return;
+    }
+    const to = req.uri.user ?? '';
+    if (!this.#deps.line.knows(to)) {
+      this.#reply(tx, req, 404, 'Not Found');
+      return;
+    }
+    if (offer.kind === 'none') {
+      // An INVITE without an offer would need our offer in the 2xx and the answer in the ACK; not supported yet.
+      this.#reply(tx, req, 488, 'Not Acceptable Here', [['Warning', '399 clave "an SDP offer is required"']]);
+      return;
+    }
+    const media = await this.#deps.media.create(getHeader(req, 'call-id') ?? '');
+    const answer = media.negotiate(offer.sdp);
+    if (answer === null) {
+      media.close();
+      this.#reply(tx, req, 488, 'Not Acceptable Here', [['Warning', '305 clave "no common codec: PCMU or PCMA needed"']]);
+      return;
+    }
+    if (tx.state !== 'proceeding') {
+      // CANCELled while the media was set up.
+      media.close();
+      return;
+    }
+    const from = parseNameAddr(getHeader(req, 'from') ?? '');
+    const toAddr = parseNameAddr(getHeader(req, 'to') ?? '');
+    const contact = getHeader(req, 'contact');
+    const localTag = token();
+    const dialog = new Dialog({
+      callId: getHeader(req, 'call-id') ?? '',
+      localTag,
+      remoteTag: from.params['tag'] ?? '',
+      remote: from,
+      local: toAddr,
+      remoteTarget: (contact ? tryParseNameAddr(contact)?.uri : undefined) ?? from.uri,
+      routeSet: getHeaders(req, 'record-route'),
+      remoteSeq: parseCSeq(getHeader(req, 'cseq') ?? '').seq,
+    });
+    const call = new SipCall({ dialog, invite: tx, peer: source, media }, {
+      clock: this.#deps.clock,
+      sendInDialog: (d, method, peer, extra) => this.#sendInDialog(d, method, peer, extra),
+      onEnded: (c) => this.#calls.delete(c.dialog.id),
+    });
+    this.#calls.set(dialog.id, call);
+    const ok = serializeMessage(
+      responseTo(req, 200, 'OK', [
+        ['Contact', `<sip:clave@${this.#hostPort(source)};transport=${source.protocol}>`],
+        ['Allow', ALLOW.join(', ')],
+        ['Content-Type', 'application/sdp'],
+      ], Buffer.from(answer), localTag),
+    );
+    tx.respond(200, ok);
+    call.answered(
+      ok,
+      (data) => this.#transport(source).send(data, source),
+      () => call.hangup('no_ack'),
+    );
+  }
+
+  #startLine(call: SipCall, _ack: SipRequest): void {
+    const invite = call.invite.request;
+    const to = invite.uri.user ?? '';
+    try {
+      call.input = this.#deps.line.startCall({ channel: call, from: this.#caller(invite, call.peer), to });
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'the line refused an answered call');
+      call.hangup('refused');
+    }
+  }
+
+  /** The caller: P-Asserted-Identity from a trusted peer (RFC 3325), else the From user. */
+  #caller(invite: SipRequest, source: Peer): string {
+    const pai = getHeader(invite, 'p-asserted-identity');
+    const asserted = pai && this.#deps.trustedPeers.has(source.address) ? tryParseNameAddr(pai) : null;
+    const identity = asserted ?? parseNameAddr(getHeader(invite, 'from') ?? '');
+    return identity.uri.user ?? identity.uri.host;
+  }
+
+  #reInvite(req: SipRequest, tx: ServerTransaction): void {
+    const call = this.#calls.get(this.#dialogKey(req));
+    if (!call) {
+      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const offer = sdpBody(req);
+    const answer = offer.kind === 'sdp' ? call.media.negotiate(offer.sdp) : null;
+    if (answer === null) {
+      this.#reply(tx, req, 488, 'Not Acceptable Here');
+      return;
+    }
+    this.#reply(tx, req, 200, 'OK', [['Contact', `<sip:clave@${this.#hostPort(call.peer)}>`], ['Content-Type', 'application/sdp']], Buffer.from(answer), call.dialog.localTag);
+  }
+
+  #cancel(req: SipRequest, tx: ServerTransaction): void {
+    const invite = this.#deps.layer().inviteFor(req);
+    if (!invite) {
+      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    // RFC 3261 §9.2: answer the CANCEL with 200, and the INVITE, if still unanswered, with 487.
+    this.#reply(tx, req, 200, 'OK');
+    if (invite.state === 'proceeding') {
+      this.#reply(invite, invite.request, 487, 'Request Terminated');
+      for (const call of this.#calls.values()) if (call.invite === invite) call.remoteHangup();
+    }
+  }
+
+  #bye(req: SipRequest, tx: ServerTransaction): void {
+    const call = this.#calls.get(this.#dialogKey(req));
+    if (!call) {
+      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    this.#reply(tx, req, 200, 'OK');
+    call.remoteHangup();
+  }
+
+  #info(req: SipRequest, tx: ServerTransaction): void {
+    const call = this.#calls.get(this.#dialogKey(req));
+    if (!call) {
+      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const dtmf = dtmfFromInfo(req);
+    if (dtmf.kind === 'unsupported') {
+      this.#reply(tx, req, 415, 'Unsupported Media Type', [['Accept', 'application/dtmf-relay, application/dtmf']]);
+      return;
+    }
+    this.#reply(tx, req, 200, 'OK');
+    if (dtmf.kind === 'key') call.digit(dtmf.key);
+  }
+
+  #sendInDialog(dialog: Dialog, method: string, peer: Peer, extra: [string, string][] = []) {
+    const { data, branch } = dialogRequest(dialog, method, { transport: peer.protocol, host: this.#deps.host, port: this.#deps.port }, extra);
+    return this.#deps.layer().sendRequest(data, peer, branch, method);
+  }
+
+  #reply(tx: ServerTransaction, req: SipRequest, status: number, reason: string, extra: [string, string][] = [], body?: Buffer, toTag?: string): void {
+    const tag = toTag ?? (status > 100 && !this.#hasToTag(req) ? token() : undefined);
+    tx.respond(status, serializeMessage(responseTo(req, status, reason, extra, body, tag)));
+  }
+
+  #transport(peer: Peer): SipTransport {
+    const t = this.#deps.transports[peer.protocol];
+    if (!t) throw new Error(`no ${peer.protocol} transport`);
+    return t;
+  }
+
+  #hostPort(_peer: Peer): string {
+    const host = this.#deps.host.includes(':') ? `[${this.#deps.host}]` : this.#deps.host;
+    return `${host}:${this.#deps.port}`;
+  }
+
+  #hasToTag(req: SipRequest): boolean {
+    return parseNameAddr(getHeader(req, 'to') ?? '').params['tag'] !== undefined;
+  }
+
+  /** Our dialog for an in-dialog request: Call-ID, our tag (their To), their tag (their From). */
+  #dialogKey(req: SipRequest): string {
+    const to = parseNameAddr(getHeader(req, 'to') ?? '');
+    const from = parseNameAddr(getHeader(req, 'from') ?? '');
+    return dialogId(getHeader(req, 'call-id') ?? '', to.params['tag'] ?? '', from.params['tag'] ?? '');
+  }
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const SIPP = '/usr/bin/sipp';
+export const SIPP_SKIP_REASON = `${SIPP} is not installed (bash .ci/run installs Debian's sip-tester)`;
+export const hasSipp = existsSync(SIPP);
+
+/**
+ * An even port free for both UDP and TCP on 127.0.0.1 (SIPp wants an even
+ * media port; Linux hands out odd ephemeral ports to bind(0), so pick one).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 30_000 + 2 * Math.floor(Math.random() * 5000);
+    const tcp = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (!tcp) continue;
+    const udp = await new Promise<boolean>((resolve) => {
+      const u = createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udp) return port;
+  }
+  throw new Error('no free port found');
+}
+
+export interface SippResult {
+  code: number;
+  stdout: string;
+  errors: string;
+}
+
+/** Runs one SIPp scenario against the line and waits for it to end (bounded). */
+export async function runSipp(opts: { scenario: string; target: string; service: string; caller: string; transport?: 'u1' | 't1'; calls?: number; timeoutS?: number }): Promise<SippResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'clave-sipp-'));
+  const file = join(dir, 'scenario.xml');
+  await writeFile(file, opts.scenario);
+  const [localPort, mediaPort] = [await freePort(), await freePort()];
+  const args = [
+    opts.target,
+    '-sf', file,
+    '-s', opts.service,
+    '-set', 'caller', opts.caller,
+    '-m', String(opts.calls ?? 1),
+    '-l', String(opts.calls ?? 1),
+    '-t', opts.transport ?? 'u1',
+    '-i', '127.0.0.1',
+    '-p', String(localPort),
+    '-mi', '127.0.0.1',
+    '-mp', String(mediaPort),
+    '-timeout', `${opts.timeoutS ?? 120}s`,
+    '-timeout_error',
+    '-trace_err',
+    '-error_file', join(dir, 'errors.log'),
+    '-nostdin',
+  ];
+  const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SIPp repaints its statistics screen all the time: keep only the tail.
+  let stdout = '';
+  const keep = (d: Buffer) => (stdout = (stdout + d.toString()).slice(-8000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const errors = await readFile(join(dir, 'errors.log'), 'utf8').catch(() => '');
+  return { code, stdout, errors };
+}
