@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createReferenceBank, importDataset, isBankEmpty, type BankPort } from './bank/index.ts';
 import { CallRecords, createLine, type Line } from './call/index.ts';
-import { createRtpMedia, registerSoftphone, startSipServer, type SipServer } from './channel/index.ts';
+import { createRtpMedia, registerSoftphone, startSipServer, type MediaClock, type SipServer } from './channel/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { loadOrCreateKeys } from './crypto/index.ts';
 import { loadFlows } from './flow/index.ts';
@@ -48,6 +48,8 @@ export interface Clave {
   worker: OutboxWorker;
   /** Present when SIP is on (CLAVE_SIP_PORT). */
   sip: SipServer | undefined;
+  /** The process's media clock, when SIP is on (metrics). */
+  mediaClock: MediaClock | undefined;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   });
   let speech: Speech | undefined;
   let sip: SipServer | undefined;
+  let mediaClock: MediaClock | undefined;
   if (config.sipPort !== null) {
     speech = await createSpeech({
       dataDir: options.inMemory && !config.audioCacheDir ? undefined : (config.audioCacheDir ?? config.dataDir),
@@ -150,6 +153,8 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     // Every fixed prompt is ready before the first call: no caller waits for synthesis.
     const warmed = await speech.prompts.warm();
     logger.info(warmed, 'prompt audio ready');
+    const media = createRtpMedia({ host: config.host, ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}), ports: config.rtpPorts, prompts: speech.prompts });
+    mediaClock = media.clock;
     sip = await startSipServer({
       host: config.host,
       port: config.sipPort,
@@ -157,7 +162,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       clock,
       logger,
       line,
-      media: createRtpMedia({ host: config.host, ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}), ports: config.rtpPorts, prompts: speech.prompts }),
+      media,
       trustedPeers: config.trustedPeers,
     });
   }
@@ -178,6 +183,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     devMailbox,
     worker,
     sip,
+    mediaClock,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on; calls in progress get the grace period.
