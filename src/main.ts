@@ -186,8 +186,8 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     mediaClock,
     stop() {
       stopping ??= (async () => {
-        // New calls are refused from here on; calls in progress get the grace period.
-        app.server.close();
+        // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
+        // calls in progress get the grace period, and the API stays up meanwhile.
         sip?.drain();
         if (reconcileTimer) clock.clearTimeout(reconcileTimer);
         await line.drain(config.shutdownGraceMs);

@@ -10,7 +10,7 @@ export interface Line {
   knows(to: string): boolean;
   /** Calls in progress in this process. */
   readonly live: ReadonlyMap<string, CallSession>;
-  /** Waits for the calls in progress to end, at most `ms`. */
+  /** Stops taking calls (startCall throws DRAINING), then waits for the calls in progress to end, at most `ms`. */
   drain(ms: number): Promise<void>;
 }
 
@@ -24,10 +24,12 @@ export interface Line {
  */
 export function createLine(deps: SessionDeps & { defaultCountryCode?: string }): Line {
   const live = new Map<string, CallSession>();
+  let draining = false;
   return {
     live,
     knows: (to) => flowFor(deps.bundle, to, deps.defaultCountryCode ?? '34') !== undefined,
     startCall({ channel, from, to }) {
+      if (draining) throw new ClaveError('DRAINING', 'the line is stopping and takes no new calls');
       const flowId = flowFor(deps.bundle, to, deps.defaultCountryCode ?? '34');
       if (!flowId) throw new ClaveError('UNKNOWN_NUMBER', `no flow answers the number ${to}`, { to });
       const session = new CallSession(deps, channel, { flowId, from, to: digitsOf(to) });
@@ -36,6 +38,7 @@ export function createLine(deps: SessionDeps & { defaultCountryCode?: string }):
       return session;
     },
     async drain(ms) {
+      draining = true;
       const all = Promise.all([...live.values()].map((s) => s.ended));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);

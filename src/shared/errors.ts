@@ -21,6 +21,7 @@ export type ClaveErrorCode =
   | 'TIMEOUT'
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_NUMBER'
+  | 'DRAINING'
   | 'CLOSED'
   // Malformed media wire data (src/channel/media); details.reason says which check failed.
   | 'MALFORMED_RTP'
@@ -31,7 +32,9 @@ export type ClaveErrorCode =
   | 'MALFORMED_SIP'
   // Speech (src/speech): the synthesizer failed, or a recorded prompt is not usable audio.
   | 'SPEECH_FAILED'
-  | 'INVALID_AUDIO';
+  | 'INVALID_AUDIO'
+  // RTP (src/channel/rtp): no free even/odd port pair left in CLAVE_RTP_PORT_MIN..MAX.
+  | 'MEDIA_PORTS_EXHAUSTED';
 
 export class ClaveError extends Error {
   readonly code: ClaveErrorCode;
