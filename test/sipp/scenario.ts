@@ -1,18 +1,19 @@
 /**
  * SIPp scenarios for whole calls. The call skeleton (INVITE with an SDP
  * offer, ACK, keys, the line's BYE) is the same for every service; only the
- * keys and how they travel change, so the XML is built here and written next
- * to the run. `npm run sipp:scenarios` writes the five services' scenarios to
- * test/sipp/generated/ for use by hand.
+ * keys, how they travel and how the call ends change, so the XML is built
+ * here and written next to the run. RFC 4733 keys are played from captures
+ * named by `pressFile` (see dtmf-captures.ts), which the run writes beside
+ * the scenario. Calls that are not this skeleton (CANCEL before the answer)
+ * are hand-written XML in this folder.
  */
+import { pressFile, splitKeys } from './dtmf-captures.ts';
+
 export type DtmfMode = 'info' | 'rfc4733';
 
-const PCAP_DIR = '/usr/share/sip-tester';
-const PCAP: Record<string, string> = { '*': 'star', '#': 'pound' };
-
-function keyStep(key: string, mode: DtmfMode, pauseMs: number): string {
+function keyStep(key: string, index: number, mode: DtmfMode, pauseMs: number): string {
   if (mode === 'rfc4733') {
-    return `  <nop><action><exec play_pcap_audio="${PCAP_DIR}/dtmf_2833_${PCAP[key] ?? key}.pcap"/></action></nop>
+    return `  <nop><action><exec play_pcap_audio="${pressFile(index, key)}"/></action></nop>
   <pause milliseconds="${pauseMs}"/>`;
   }
   return `  <send retrans="500">
@@ -35,13 +36,44 @@ function keyStep(key: string, mode: DtmfMode, pauseMs: number): string {
   <pause milliseconds="${pauseMs}"/>`;
 }
 
-/** A whole call: answer, keys after `startMs`, then wait for the line's BYE (or hang up first with `hangupAfterMs`). */
-export function callScenario(opts: { keys: string; mode: DtmfMode; startMs?: number; pauseMs?: number; hangupAfterMs?: number; byeTimeoutMs?: number }): string {
-  const keys = opts.keys.replace(/\s/g, '').split('').filter(Boolean);
-  const steps = keys.map((k) => keyStep(k, opts.mode, opts.pauseMs ?? 250)).join('\n');
-  const end =
-    opts.hangupAfterMs !== undefined
-      ? `  <pause milliseconds="${opts.hangupAfterMs}"/>
+/** How the caller side ends a call. */
+export type CallEnd =
+  /** Wait for the line's BYE and answer it 200 (the usual end). */
+  | { kind: 'line-bye'; timeoutMs?: number }
+  /** The caller hangs up: BYE this long after the last key (or the ACK), and expect 200. */
+  | { kind: 'caller-bye'; afterMs: number }
+  /** The line transfers: answer its REFER with `status`, then take its BYE. */
+  | { kind: 'refer'; status: number; reason: string; timeoutMs?: number };
+
+export interface CallScenarioOptions {
+  keys: string;
+  mode: DtmfMode;
+  /** Silence between the ACK and the first key (default 800 ms). */
+  startMs?: number;
+  /** Between keys (default 250 ms: the flows type-ahead). */
+  pauseMs?: number;
+  /** Hold the ACK back this long after the 200 (the line must retransmit its 2xx meanwhile). */
+  ackDelayMs?: number;
+  end?: CallEnd;
+}
+
+const BYE_ANSWER = `  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+function ending(end: CallEnd): string {
+  switch (end.kind) {
+    case 'caller-bye':
+      return `  <pause milliseconds="${end.afterMs}"/>
   <send retrans="500">
     <![CDATA[
       BYE sip:clave@[remote_ip]:[remote_port] SIP/2.0
@@ -55,11 +87,18 @@ export function callScenario(opts: { keys: string; mode: DtmfMode; startMs?: num
 
     ]]>
   </send>
-  <recv response="200"/>`
-      : `  <recv request="BYE" timeout="${opts.byeTimeoutMs ?? 90_000}"/>
+  <recv response="200"/>`;
+    case 'refer':
+      // RFC 3515 §2.4.2: the REFER's answer is final; the line then ends its leg with BYE either way.
+      return `  <recv request="REFER" timeout="${end.timeoutMs ?? 60_000}">
+    <action>
+      <ereg regexp="&lt;sips?:[^&gt;]+&gt;" search_in="hdr" header="Refer-To:" check_it="true" assign_to="referTo"/>
+    </action>
+  </recv>
+  <Reference variables="referTo"/>
   <send>
     <![CDATA[
-      SIP/2.0 200 OK
+      SIP/2.0 ${end.status} ${end.reason}
       [last_Via:]
       [last_From:]
       [last_To:]
@@ -68,7 +107,30 @@ export function callScenario(opts: { keys: string; mode: DtmfMode; startMs?: num
       Content-Length: 0
 
     ]]>
-  </send>`;
+  </send>
+  <recv request="BYE" timeout="${end.timeoutMs ?? 60_000}"/>
+${BYE_ANSWER}`;
+    case 'line-bye':
+      return `  <recv request="BYE" timeout="${end.timeoutMs ?? 90_000}"/>
+${BYE_ANSWER}`;
+  }
+}
+
+/**
+ * A whole call: INVITE with a G.711 + telephone-event offer, ACK (late with
+ * `ackDelayMs`), the keys after `startMs`, then `end` (default: the line's
+ * BYE).
+ *
+ * @example
+ *   callScenario({ keys: '2 1 1 1 12345678 4821 2580', mode: 'info' });
+ *   callScenario({ keys: '2 0', mode: 'rfc4733', end: { kind: 'refer', status: 403, reason: 'Forbidden' } });
+ */
+export function callScenario(opts: CallScenarioOptions): string {
+  const steps = splitKeys(opts.keys)
+    .map((k, i) => keyStep(k, i, opts.mode, opts.pauseMs ?? 250))
+    .join('\n');
+  const end = ending(opts.end ?? { kind: 'line-bye' });
+  const ackDelay = opts.ackDelayMs !== undefined ? `  <pause milliseconds="${opts.ackDelayMs}"/>\n` : '';
   return `<?xml version="1.0" encoding="UTF-8" ?>
 <scenario name="clave call (${opts.mode})">
   <Global variables="caller" />
@@ -101,7 +163,7 @@ export function callScenario(opts: { keys: string; mode: DtmfMode; startMs?: num
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="200" rtd="true"/>
-  <send>
+${ackDelay}  <send>
     <![CDATA[
       ACK sip:clave@[remote_ip]:[remote_port] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -37,13 +37,38 @@ export interface SippResult {
   code: number;
   stdout: string;
   errors: string;
+  /** Every message sent and received (SIPp's -trace_msg), when `traceMessages`. */
+  messages: string;
 }
 
-/** Runs one SIPp scenario against the line and waits for it to end (bounded). */
-export async function runSipp(opts: { scenario: string; target: string; service: string; caller: string; transport?: 'u1' | 't1'; calls?: number; timeoutS?: number }): Promise<SippResult> {
+export interface SippRun {
+  scenario: string;
+  target: string;
+  service: string;
+  caller: string;
+  transport?: 'u1' | 't1';
+  calls?: number;
+  timeoutS?: number;
+  /** Files the scenario names by relative path (captures for play_pcap_audio); SIPp runs in their folder. */
+  files?: ReadonlyMap<string, Buffer>;
+  /** Keep SIPp's log of every message, returned as `messages`. */
+  traceMessages?: boolean;
+}
+
+/**
+ * Runs one SIPp scenario against the line and waits for it to end, bounded
+ * by `timeoutS` (SIPp's -timeout, and a kill a little after it).
+ *
+ * @example
+ *   const r = await runSipp({ scenario, target: '127.0.0.1:5060', service: '950183313', caller: '+34600111222', timeoutS: 60 });
+ *   expect(r.code, r.stdout + r.errors).toBe(0);
+ */
+export async function runSipp(opts: SippRun): Promise<SippResult> {
   const dir = await mkdtemp(join(tmpdir(), 'clave-sipp-'));
   const file = join(dir, 'scenario.xml');
   await writeFile(file, opts.scenario);
+  for (const [name, data] of opts.files ?? []) await writeFile(join(dir, name), data);
+  const timeoutS = opts.timeoutS ?? 120;
   const [localPort, mediaPort] = [await freePort(), await freePort()];
   const args = [
     opts.target,
@@ -57,19 +82,25 @@ export async function runSipp(opts: { scenario: string; target: string; service:
     '-p', String(localPort),
     '-mi', '127.0.0.1',
     '-mp', String(mediaPort),
-    '-timeout', `${opts.timeoutS ?? 120}s`,
+    '-timeout', `${timeoutS}s`,
     '-timeout_error',
     '-trace_err',
     '-error_file', join(dir, 'errors.log'),
+    ...(opts.traceMessages ? ['-trace_msg', '-message_file', join(dir, 'messages.log')] : []),
     '-nostdin',
   ];
   const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SIPp's own -timeout ends a stuck run; this guards against SIPp itself hanging.
+  const guard = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 15) * 1000);
   // SIPp repaints its statistics screen all the time: keep only the tail.
   let stdout = '';
   const keep = (d: Buffer) => (stdout = (stdout + d.toString()).slice(-8000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  clearTimeout(guard);
   const errors = await readFile(join(dir, 'errors.log'), 'utf8').catch(() => '');
-  return { code, stdout, errors };
+  const messages = opts.traceMessages ? await readFile(join(dir, 'messages.log'), 'utf8').catch(() => '') : '';
+  await rm(dir, { recursive: true, force: true });
+  return { code, stdout, errors, messages };
 }

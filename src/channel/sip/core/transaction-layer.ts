@@ -1,5 +1,5 @@
 import type { Clock } from '../../../shared/index.ts';
-import { getHeader, parseCSeq, parseVia } from '../grammar/index.ts';
+import { getHeader, parseCSeq, parseVia, tryParseNameAddr } from '../grammar/index.ts';
 import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import { NonInviteClientTransaction } from './client-transaction.ts';
 import { InviteServerTransaction, NonInviteServerTransaction } from './server-transaction.ts';
@@ -75,6 +75,23 @@ export class TransactionLayer {
     return tx instanceof InviteServerTransaction ? tx : undefined;
   }
 
+  /**
+   * Whether `request` is a merged request (RFC 3261 §8.2.2.2): "If the From
+   * tag, Call-ID, and CSeq exactly match those associated with an ongoing
+   * transaction, but the request does not match that transaction (based on
+   * the matching rules in Section 17.2.3)" — the same request that forked
+   * upstream and arrived again by another path.
+   *
+   * @example
+   *   if (!hasToTag(req) && layer.isMerged(req)) reply(482, 'Loop Detected');
+   */
+  isMerged(request: SipRequest): boolean {
+    const key = serverKey(request);
+    const id = mergeId(request);
+    for (const [k, tx] of this.#server) if (k !== key && mergeId(tx.request) === id) return true;
+    return false;
+  }
+
   /** Sends a request (BYE, REFER…) in a new client transaction; `branch` is the top Via's branch. */
   sendRequest(data: Buffer, to: Peer, branch: string, method: string): NonInviteClientTransaction {
     const key = `${branch}|${method}`;
@@ -120,4 +137,10 @@ export function serverKey(request: SipRequest, method = request.method): string 
   const cseq = parseCSeq(getHeader(request, 'cseq') ?? '0 X');
   const fromTag = /;\s*tag=([^;\s,]+)/i.exec(getHeader(request, 'from') ?? '')?.[1] ?? '';
   return `2543|${request.rawUri}|${fromTag}|${getHeader(request, 'call-id') ?? ''}|${cseq.seq}|${viaText}|${m}`;
+}
+
+function mergeId(request: SipRequest): string {
+  const fromTag = tryParseNameAddr(getHeader(request, 'from') ?? '')?.params['tag'] ?? '';
+  const cseq = parseCSeq(getHeader(request, 'cseq') ?? '0 X');
+  return `${fromTag}|${getHeader(request, 'call-id') ?? ''}|${cseq.seq}|${cseq.method}`;
 }

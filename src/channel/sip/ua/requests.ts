@@ -1,26 +1,8 @@
-import { serializeMessage } from '../grammar/index.ts';
-import type { NameAddr, SipRequest, SipUri } from '../grammar/message.ts';
+import { formatNameAddr, formatUri, serializeMessage } from '../grammar/index.ts';
+import type { SipRequest } from '../grammar/message.ts';
 import type { Dialog } from './dialog.ts';
 import { token } from './dialog.ts';
 import { MAGIC_COOKIE } from '../core/transaction-layer.ts';
-
-export function formatUri(uri: SipUri): string {
-  const user = uri.user !== null ? `${uri.user}@` : '';
-  const host = uri.host.includes(':') && !uri.host.startsWith('[') ? `[${uri.host}]` : uri.host;
-  const port = uri.port !== null ? `:${uri.port}` : '';
-  const params = Object.entries(uri.params)
-    .map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`))
-    .join('');
-  return `${uri.scheme}:${user}${host}${port}${params}`;
-}
-
-export function formatNameAddr(addr: NameAddr): string {
-  const name = addr.displayName ? `"${addr.displayName.replace(/["\\]/g, '\\$&')}" ` : '';
-  const params = Object.entries(addr.params)
-    .map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`))
-    .join('');
-  return `${name}<${formatUri(addr.uri)}>${params}`;
-}
 
 /**
  * Builds a request inside a dialog (RFC 3261 §12.2.1.1): Request-URI the
@@ -35,12 +17,13 @@ export function dialogRequest(
   body?: { type: string; data: Buffer },
 ): { data: Buffer; branch: string } {
   const branch = `${MAGIC_COOKIE}${token(10)}`;
-  const host = via.host.includes(':') ? `[${via.host}]` : via.host;
+  const host = bracketIpv6(via.host);
   const headers: [string, string][] = [
     ['Via', `SIP/2.0/${via.transport.toUpperCase()} ${host}:${via.port};branch=${branch};rport`],
     ['Max-Forwards', '70'],
     ['From', formatNameAddr({ ...dialog.local, params: { ...dialog.local.params, tag: dialog.localTag } })],
-    ['To', formatNameAddr({ ...dialog.remote, params: { ...dialog.remote.params, tag: dialog.remoteTag } })],
+    // An RFC 2543 caller may have sent no From tag: then our To has none either (an empty `tag=` does not parse).
+    ['To', formatNameAddr(dialog.remoteTag === '' ? dialog.remote : { ...dialog.remote, params: { ...dialog.remote.params, tag: dialog.remoteTag } })],
     ['Call-ID', dialog.callId],
     ['CSeq', `${dialog.nextSeq()} ${method}`],
     ...dialog.routeSet.map((r): [string, string] => ['Route', r]),
@@ -58,4 +41,9 @@ export function dialogRequest(
     body: body?.data ?? Buffer.alloc(0),
   };
   return { data: serializeMessage(request), branch };
+}
+
+/** An IPv6 address as a host (RFC 3261 §25.1 IPv6reference), brackets added once. */
+export function bracketIpv6(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

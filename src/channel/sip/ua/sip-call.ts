@@ -1,5 +1,6 @@
 import type { CallChannel, CallInput, ListenInfo, RenderedPrompt } from '../../../call/index.ts';
 import type { Clock, TimerHandle } from '../../../shared/index.ts';
+import { formatNameAddr } from '../grammar/index.ts';
 import type { NonInviteClientTransaction } from '../core/client-transaction.ts';
 import type { InviteServerTransaction } from '../core/server-transaction.ts';
 import { TIMER_H, T1, T2 } from '../core/timers.ts';
@@ -37,7 +38,8 @@ export class SipCall implements CallChannel {
   readonly media: MediaSession;
   input: CallInput | null = null;
   #state: SipCallState = 'answering';
-  #okTimers: TimerHandle[] = [];
+  /** The 2xx being retransmitted until its ACK, if any. */
+  #pendingOk: { seq: number; timers: TimerHandle[] } | null = null;
   #playId: number | null = null;
   readonly #deps: SipCallDeps;
 
@@ -67,25 +69,33 @@ export class SipCall implements CallChannel {
    */
   answered(ok: Buffer, resend: (data: Buffer) => void, unacknowledged: () => void): void {
     this.transition('answered');
-    let interval = T1;
-    const again = () => {
-      this.#okTimers.push(
-        this.#deps.clock.setTimeout(() => {
-          if (this.#state !== 'answered') return;
-          resend(ok);
-          interval = Math.min(2 * interval, T2);
-          again();
-        }, interval),
-      );
-    };
-    again();
-    this.#okTimers.push(this.#deps.clock.setTimeout(() => this.#state === 'answered' && unacknowledged(), TIMER_H));
+    this.#retransmitOk(this.dialog.remoteSeq, ok, resend, unacknowledged);
   }
 
-  /** The ACK for our 2xx: media starts and the line takes over. */
-  acknowledged(): boolean {
+  /**
+   * The 2xx to a re-INVITE (sequence number `seq`): retransmitted until its
+   * ACK like the first one (§13.3.1.4; since RFC 6026 no transaction does it).
+   * When no ACK comes the call is lost: a BYE goes out and the line, which
+   * has the call, is told the caller is gone.
+   */
+  reanswered(seq: number, ok: Buffer, resend: (data: Buffer) => void): void {
+    this.#retransmitOk(seq, ok, resend, () => {
+      const input = this.input;
+      this.hangup('no_ack');
+      input?.hangup();
+    });
+  }
+
+  /**
+   * An ACK in the dialog, with its CSeq number. It stops the 2xx it
+   * acknowledges (RFC 3261 §13.2.2.4: "The sequence number of the CSeq header
+   * field MUST be the same as the INVITE being acknowledged"); the first one
+   * makes the call live. True when this ACK started the call.
+   */
+  acknowledged(seq: number): boolean {
+    if (this.#pendingOk?.seq !== seq) return false;
+    this.#stopOk();
     if (this.#state !== 'answered') return false;
-    this.#clearOkTimers();
     this.transition('live');
     this.dialog.transition('confirmed');
     this.media.start();
@@ -115,7 +125,8 @@ export class SipCall implements CallChannel {
     if (this.#state !== 'live') return 'refused';
     const tx = this.#deps.sendInDialog(this.dialog, 'REFER', this.peer, [
       ['Refer-To', `<${target}>`],
-      ['Referred-By', `<sip:clave@${this.dialog.local.uri.host}>`],
+      // Our identity is the To of the INVITE; its host is empty for a tel: URI, so the URI is written whole.
+      ['Referred-By', formatNameAddr({ displayName: null, uri: this.dialog.local.uri, params: {} })],
     ]);
     const outcome = await tx.result;
     // RFC 3515 §2.4.2: 202 Accepted means the far end will try the transfer.
@@ -127,6 +138,7 @@ export class SipCall implements CallChannel {
     if (this.#state === 'ending' || this.#state === 'ended') return;
     if (this.#state === 'live' || this.#state === 'answered') {
       this.transition('ending');
+      this.#stopOk();
       const tx = this.#deps.sendInDialog(this.dialog, 'BYE', this.peer);
       void tx.result.then(() => this.close());
       return;
@@ -139,7 +151,8 @@ export class SipCall implements CallChannel {
   /** BYE, CANCEL or a lost dialog: the caller is gone. */
   remoteHangup(): void {
     if (this.#state === 'ended') return;
-    this.input?.hangup();
+    // A BYE crossing ours: the line hung up first and is not told again.
+    if (this.#state !== 'ending') this.input?.hangup();
     this.close();
   }
 
@@ -149,15 +162,41 @@ export class SipCall implements CallChannel {
 
   close(): void {
     if (this.#state === 'ended') return;
-    this.#clearOkTimers();
+    this.#stopOk();
     this.#state = 'ended';
     if (this.dialog.state !== 'terminated') this.dialog.transition('terminated');
     this.media.close();
     this.#deps.onEnded(this);
   }
 
-  #clearOkTimers(): void {
-    for (const t of this.#okTimers) this.#deps.clock.clearTimeout(t);
-    this.#okTimers = [];
+  #retransmitOk(seq: number, ok: Buffer, resend: (data: Buffer) => void, giveUp: () => void): void {
+    this.#stopOk();
+    const pending = { seq, timers: [] as TimerHandle[] };
+    this.#pendingOk = pending;
+    const clock = this.#deps.clock;
+    let interval = T1;
+    const again = () => {
+      pending.timers.push(
+        clock.setTimeout(() => {
+          if (this.#pendingOk !== pending) return;
+          resend(ok);
+          interval = Math.min(2 * interval, T2);
+          again();
+        }, interval),
+      );
+    };
+    again();
+    pending.timers.push(
+      clock.setTimeout(() => {
+        if (this.#pendingOk !== pending) return;
+        this.#stopOk();
+        giveUp();
+      }, TIMER_H),
+    );
+  }
+
+  #stopOk(): void {
+    for (const t of this.#pendingOk?.timers ?? []) this.#deps.clock.clearTimeout(t);
+    this.#pendingOk = null;
   }
 }

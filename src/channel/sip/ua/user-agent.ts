@@ -8,9 +8,9 @@ import type { InviteServerTransaction } from '../core/server-transaction.ts';
 import type { Peer, SipTransport } from '../core/transport.ts';
 import { Dialog, dialogId, token } from './dialog.ts';
 import type { MediaFactory } from './media-port.ts';
-import { dialogRequest } from './requests.ts';
+import { bracketIpv6, dialogRequest } from './requests.ts';
 import { SipCall } from './sip-call.ts';
-import { sdpBody, dtmfFromInfo } from './bodies.ts';
+import { acceptsSdp, sdpBody, dtmfFromInfo } from './bodies.ts';
 
 /** Methods this UAS implements (sent in Allow, RFC 3261 §20.5). */
 export const ALLOW = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'NOTIFY'] as const;
@@ -73,7 +73,14 @@ export class UserAgent implements TransactionUser {
 
   ack(req: SipRequest): void {
     const call = this.#calls.get(this.#dialogKey(req));
-    if (call?.acknowledged()) this.#startLine(call, req);
+    if (!call) return;
+    try {
+      if (call.acknowledged(parseCSeq(getHeader(req, 'cseq') ?? '').seq)) this.#startLine(call, req);
+    } catch (err) {
+      // An ACK has no response to carry an error, and a throw here would reach the socket's event handler.
+      this.#deps.logger.error({ err }, 'SIP ACK failed');
+      call.hangup('failed');
+    }
   }
 
   #route(req: SipRequest, tx: ServerTransaction, source: Peer): void {
@@ -87,6 +94,12 @@ export class UserAgent implements TransactionUser {
       this.#reply(tx, req, 400, 'CSeq Method Does Not Match');
       return;
     }
+    // RFC 3261 §8.2.2.2: "If the request has no tag in the To header field, the UAS core MUST check the request
+    // against ongoing transactions": a request that forked and came back by another path is answered 482, once.
+    if (!this.#hasToTag(req) && this.#deps.layer().isMerged(req)) {
+      this.#reply(tx, req, 482, 'Loop Detected');
+      return;
+    }
     if (req.method !== 'CANCEL') {
       // §8.2.2.3: a UAS answers Require tags it does not understand with 420 and an Unsupported list (Proxy-Require is ignored).
       const unsupported = getHeaders(req, 'require').filter((t) => !SUPPORTED.includes(t.toLowerCase()));
@@ -97,7 +110,7 @@ export class UserAgent implements TransactionUser {
     }
     switch (req.method) {
       case 'INVITE':
-        if (this.#hasToTag(req)) this.#reInvite(req, tx);
+        if (this.#hasToTag(req)) this.#reInvite(req, tx as InviteServerTransaction, source);
         else
           this.#invite(req, tx as InviteServerTransaction, source).catch((err: unknown) => {
             this.#deps.logger.error({ err }, 'INVITE failed');
@@ -114,11 +127,18 @@ export class UserAgent implements TransactionUser {
         this.#info(req, tx);
         return;
       case 'OPTIONS':
+        // RFC 3261 §11.2: "The response code chosen MUST be the same that would have been chosen had the request
+        // been an INVITE": while draining, 503, which also tells a trunk's keep-alive to send calls elsewhere.
+        // (An unknown user still gets 200: trunks ping any URI, and 404 would mark the whole line down.)
+        if (this.#draining && !this.#hasToTag(req)) {
+          this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', '60']]);
+          return;
+        }
         this.#reply(tx, req, 200, 'OK', [['Accept', 'application/sdp'], ['Allow', ALLOW.join(', ')], ['Supported', SUPPORTED.join(', ')]]);
         return;
       case 'NOTIFY':
         // The far end's progress of a REFER we sent (RFC 3515 §2.4.4).
-        this.#reply(tx, req, this.#calls.has(this.#dialogKey(req)) ? 200 : 481, this.#calls.has(this.#dialogKey(req)) ? 'OK' : 'Call/Transaction Does Not Exist');
+        if (this.#inDialog(req, tx)) this.#reply(tx, req, 200, 'OK');
         return;
       default:
         if (KNOWN_NOT_ALLOWED.has(req.method)) this.#reply(tx, req, 405, 'Method Not Allowed', [['Allow', ALLOW.join(', ')]]);
@@ -128,8 +148,7 @@ export class UserAgent implements TransactionUser {
 
   async #invite(req: SipRequest, tx: InviteServerTransaction, source: Peer): Promise<void> {
     this.#reply(tx, req, 100, 'Trying');
-    const accept = getHeaders(req, 'accept');
-    if (accept.length > 0 && !accept.some((a) => /^(application\/sdp|application\/\*|\*\/\*)\b/i.test(a.trim()))) {
+    if (!acceptsSdp(req)) {
       this.#reply(tx, req, 406, 'Not Acceptable', [['Accept', 'application/sdp']]);
       return;
     }
@@ -167,6 +186,7 @@ export class UserAgent implements TransactionUser {
     const from = parseNameAddr(getHeader(req, 'from') ?? '');
     const toAddr = parseNameAddr(getHeader(req, 'to') ?? '');
     const contact = getHeader(req, 'contact');
+    const target = contact ? tryParseNameAddr(contact)?.uri : undefined;
     const localTag = token();
     const dialog = new Dialog({
       callId: getHeader(req, 'call-id') ?? '',
@@ -174,7 +194,8 @@ export class UserAgent implements TransactionUser {
       remoteTag: from.params['tag'] ?? '',
       remote: from,
       local: toAddr,
-      remoteTarget: (contact ? tryParseNameAddr(contact)?.uri : undefined) ?? from.uri,
+      // A Contact we cannot read, or that is not a SIP URI, leaves the From URI as the best target we have.
+      remoteTarget: target && (target.scheme === 'sip' || target.scheme === 'sips') ? target : from.uri,
       routeSet: getHeaders(req, 'record-route'),
       remoteSeq: parseCSeq(getHeader(req, 'cseq') ?? '').seq,
     });
@@ -186,7 +207,7 @@ export class UserAgent implements TransactionUser {
     this.#calls.set(dialog.id, call);
     const ok = serializeMessage(
       responseTo(req, 200, 'OK', [
-        ['Contact', `<sip:clave@${this.#hostPort(source)};transport=${source.protocol}>`],
+        ['Contact', this.#contact(source)],
         ['Allow', ALLOW.join(', ')],
         ['Content-Type', 'application/sdp'],
       ], Buffer.from(answer), localTag),
@@ -218,19 +239,34 @@ export class UserAgent implements TransactionUser {
     return identity.uri.user ?? identity.uri.host;
   }
 
-  #reInvite(req: SipRequest, tx: ServerTransaction): void {
-    const call = this.#calls.get(this.#dialogKey(req));
-    if (!call) {
-      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+  /** A re-INVITE (RFC 3261 §14.2): a new SDP offer for the call, and a target refresh (§12.2.2). */
+  #reInvite(req: SipRequest, tx: InviteServerTransaction, source: Peer): void {
+    const call = this.#inDialog(req, tx);
+    if (!call) return;
+    if (call.state !== 'live') {
+      // The first INVITE is not finished (no ACK yet, or we are hanging up). As §14.2 says for a second INVITE
+      // before the first one's final response: "MUST return a 500 … and MUST include a Retry-After header field
+      // with a randomly chosen value of between 0 and 10 seconds."
+      this.#reply(tx, req, 500, 'Server Internal Error', [['Retry-After', String(Math.floor(Math.random() * 11))]]);
       return;
     }
     const offer = sdpBody(req);
     const answer = offer.kind === 'sdp' ? call.media.negotiate(offer.sdp) : null;
     if (answer === null) {
+      // §14.2: a UAS that cannot accept the changes answers 488 and the session goes on unchanged.
       this.#reply(tx, req, 488, 'Not Acceptable Here');
       return;
     }
-    this.#reply(tx, req, 200, 'OK', [['Contact', `<sip:clave@${this.#hostPort(call.peer)}>`], ['Content-Type', 'application/sdp']], Buffer.from(answer), call.dialog.localTag);
+    // §12.2.2: "When a UAS receives a target refresh request, it MUST replace the dialog's remote target URI
+    // with the URI from the Contact header field in that request, if present."
+    const contact = getHeader(req, 'contact');
+    const target = contact ? tryParseNameAddr(contact)?.uri : undefined;
+    if (target && (target.scheme === 'sip' || target.scheme === 'sips')) call.dialog.remoteTarget = target;
+    const ok = serializeMessage(
+      responseTo(req, 200, 'OK', [['Contact', this.#contact(source)], ['Allow', ALLOW.join(', ')], ['Content-Type', 'application/sdp']], Buffer.from(answer)),
+    );
+    tx.respond(200, ok);
+    call.reanswered(parseCSeq(getHeader(req, 'cseq') ?? '').seq, ok, (data) => this.#transport(source).send(data, source));
   }
 
   #cancel(req: SipRequest, tx: ServerTransaction): void {
@@ -239,40 +275,61 @@ export class UserAgent implements TransactionUser {
       this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
       return;
     }
-    // RFC 3261 §9.2: answer the CANCEL with 200, and the INVITE, if still unanswered, with 487.
-    this.#reply(tx, req, 200, 'OK');
+    // RFC 3261 §9.2: answer the CANCEL with 200, and the INVITE, if still unanswered, with 487; "the To tag
+    // of the response to the CANCEL and the To tag in the response to the original request SHOULD be the same".
+    const tag = [...this.#calls.values()].find((c) => c.invite === invite)?.dialog.localTag ?? token();
+    this.#reply(tx, req, 200, 'OK', [], undefined, tag);
     if (invite.state === 'proceeding') {
-      this.#reply(invite, invite.request, 487, 'Request Terminated');
+      this.#reply(invite, invite.request, 487, 'Request Terminated', [], undefined, tag);
       for (const call of this.#calls.values()) if (call.invite === invite) call.remoteHangup();
     }
   }
 
   #bye(req: SipRequest, tx: ServerTransaction): void {
-    const call = this.#calls.get(this.#dialogKey(req));
-    if (!call) {
-      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
-      return;
-    }
+    const call = this.#inDialog(req, tx);
+    if (!call) return;
     this.#reply(tx, req, 200, 'OK');
     call.remoteHangup();
   }
 
   #info(req: SipRequest, tx: ServerTransaction): void {
-    const call = this.#calls.get(this.#dialogKey(req));
-    if (!call) {
-      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
-      return;
-    }
+    const call = this.#inDialog(req, tx);
+    if (!call) return;
     const dtmf = dtmfFromInfo(req);
     if (dtmf.kind === 'unsupported') {
       this.#reply(tx, req, 415, 'Unsupported Media Type', [['Accept', 'application/dtmf-relay, application/dtmf']]);
+      return;
+    }
+    if (dtmf.kind === 'malformed') {
+      this.#reply(tx, req, 400, 'Bad Request (DTMF signal is not a key)');
       return;
     }
     this.#reply(tx, req, 200, 'OK');
     if (dtmf.kind === 'key') call.digit(dtmf.key);
   }
 
+  /** The call an in-dialog request belongs to; null once the request has been answered 481 or 500. */
+  #inDialog(req: SipRequest, tx: ServerTransaction): SipCall | null {
+    const call = this.#calls.get(this.#dialogKey(req));
+    if (!call) {
+      // RFC 3261 §12.2.2: a request for a dialog we do not have "SHOULD" get 481.
+      this.#reply(tx, req, 481, 'Call/Transaction Does Not Exist');
+      return null;
+    }
+    const seq = parseCSeq(getHeader(req, 'cseq') ?? '').seq;
+    // §12.2.2: "If the remote sequence number is not empty, but the sequence number of the request is lower than
+    // the remote sequence number, the request is out of order and MUST be rejected with a 500".
+    if (seq < call.dialog.remoteSeq) {
+      this.#reply(tx, req, 500, 'Server Internal Error (CSeq out of order)');
+      return null;
+    }
+    call.dialog.remoteSeq = seq;
+    return call;
+  }
+
   #sendInDialog(dialog: Dialog, method: string, peer: Peer, extra: [string, string][] = []) {
+    // A REFER sets up the implicit subscription its NOTIFYs belong to (RFC 3515 §2.4.4); peers route those by our Contact.
+    if (method === 'REFER') extra = [...extra, ['Contact', this.#contact(peer)]];
     const { data, branch } = dialogRequest(dialog, method, { transport: peer.protocol, host: this.#deps.host, port: this.#deps.port }, extra);
     return this.#deps.layer().sendRequest(data, peer, branch, method);
   }
@@ -288,9 +345,9 @@ export class UserAgent implements TransactionUser {
     return t;
   }
 
-  #hostPort(_peer: Peer): string {
-    const host = this.#deps.host.includes(':') ? `[${this.#deps.host}]` : this.#deps.host;
-    return `${host}:${this.#deps.port}`;
+  /** Our Contact for a dialog: where the caller sends its requests, on the transport it used. */
+  #contact(peer: Peer): string {
+    return `<sip:clave@${bracketIpv6(this.#deps.host)}:${this.#deps.port};transport=${peer.protocol}>`;
   }
 
   #hasToTag(req: SipRequest): boolean {
