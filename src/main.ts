@@ -153,7 +153,13 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     // Every fixed prompt is ready before the first call: no caller waits for synthesis.
     const warmed = await speech.prompts.warm();
     logger.info(warmed, 'prompt audio ready');
-    const media = createRtpMedia({ host: config.host, ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}), ports: config.rtpPorts, prompts: speech.prompts });
+    const media = createRtpMedia({
+      host: config.host,
+      ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}),
+      ports: config.rtpPorts,
+      prompts: speech.prompts,
+      onError: (err) => logger.error({ err }, 'media tick failed'),
+    });
     mediaClock = media.clock;
     sip = await startSipServer({
       host: config.host,
@@ -191,8 +197,10 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         sip?.drain();
         if (reconcileTimer) clock.clearTimeout(reconcileTimer);
         await line.drain(config.shutdownGraceMs);
-        for (const call of line.live.values()) call.hangup();
+        for (const call of line.live.values()) call.terminate('the line stopped');
         await Promise.race([Promise.all([...line.live.values()].map((c) => c.ended)), new Promise((r) => setTimeout(r, 2000))]);
+        // Let the BYEs just sent get their answers before the sockets close.
+        if (sip && sip.ua.calls.size > 0) await new Promise((r) => setTimeout(r, 1000));
         await app.close();
         await sip?.close();
         await speech?.close();

@@ -251,6 +251,15 @@ export class CallSession implements CallInput {
     else this.#deps.logger.error({ err, callId: this.callId, what }, 'call step failed');
   }
 
+  /**
+   * Ends the call from the line's side (shutdown after the grace period): the
+   * caller's channel is hung up (a SIP BYE) and the outcome is what the flow
+   * had decided, or service_unavailable.
+   */
+  terminate(reason: string): void {
+    this.#abortCall(reason);
+  }
+
   /** Ends the call from outside the flow (bug, time limit): says nothing more, records once. */
   #abortCall(reason: string): void {
     if (this.#closed) return;

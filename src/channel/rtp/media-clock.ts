@@ -3,26 +3,43 @@ import { performance } from 'node:perf_hooks';
 /** One packet time: G.711 at 8 kHz, 160 samples. */
 export const PTIME_MS = 20;
 
+export interface MediaClockOptions {
+  /** Ticks run back to back after a stall before the clock gives up on the backlog (default 3). */
+  maxCatchUp?: number;
+  /** A subscriber threw: the others still get their tick (default: ignore). */
+  onError?: (err: unknown) => void;
+}
+
 /**
  * The process's one media clock. Every call's sender subscribes to it; it
  * ticks every 20 ms against absolute deadlines (start + n × 20 ms), so the
  * pace never drifts the way a timer per call or a bare setInterval does.
- * After a stall it catches up by a few ticks at once, then starts again from
- * now rather than bursting a backlog onto the network.
+ * After a stall it catches up by at most `maxCatchUp` ticks at once, and
+ * after a longer one it keeps the pace from now rather than bursting a
+ * backlog onto the network.
+ *
+ * @example
+ *   const clock = new MediaClock();
+ *   const unsubscribe = clock.add(() => session.sendNextPacket());
+ *   // … on hang-up:
+ *   unsubscribe();
  */
 export class MediaClock {
   readonly #subscribers = new Set<(tick: number) => void>();
   readonly #maxCatchUp: number;
+  readonly #onError: (err: unknown) => void;
   #origin = 0;
   #tick = 0;
   #timer: NodeJS.Timeout | null = null;
+  #running = false;
   /** Ticks the clock gave up on after a stall (for metrics). */
   skipped = 0;
-  /** The worst lateness of a tick, in ms (for metrics). */
+  /** The worst lateness of a tick, in ms, counting ticks dropped after a stall (for metrics). */
   worstLateMs = 0;
 
-  constructor(options: { maxCatchUp?: number } = {}) {
-    this.#maxCatchUp = options.maxCatchUp ?? 3;
+  constructor(options: MediaClockOptions = {}) {
+    this.#maxCatchUp = Math.max(1, options.maxCatchUp ?? 3);
+    this.#onError = options.onError ?? (() => {});
   }
 
   get size(): number {
@@ -32,7 +49,7 @@ export class MediaClock {
   /** Subscribes a sender; returns the function that unsubscribes it. */
   add(onTick: (tick: number) => void): () => void {
     this.#subscribers.add(onTick);
-    if (!this.#timer) this.#startLoop();
+    if (!this.#timer && !this.#running) this.#startLoop();
     return () => {
       this.#subscribers.delete(onTick);
       if (this.#subscribers.size === 0) this.stop();
@@ -56,21 +73,39 @@ export class MediaClock {
   }
 
   #run(): void {
+    this.#timer = null;
+    this.#running = true;
+    try {
+      this.#runDue();
+    } finally {
+      this.#running = false;
+    }
+    // Subscribers may have come and gone during the ticks: one loop, whatever happened.
+    if (this.#subscribers.size > 0) this.#schedule();
+  }
+
+  #runDue(): void {
     const now = performance.now();
     let due = Math.floor((now - this.#origin) / PTIME_MS) - this.#tick;
+    // The oldest tick due tells how long the loop was held up, skipped or not.
+    const late = now - (this.#origin + (this.#tick + 1) * PTIME_MS);
+    if (late > this.worstLateMs) this.worstLateMs = late;
     if (due > this.#maxCatchUp) {
-      // Too far behind: drop the backlog and keep the pace from here.
-      this.skipped += due - 1;
-      this.#tick += due - 1;
-      due = 1;
+      // Too far behind: drop the oldest ticks, play the last few, and keep the pace from here.
+      this.skipped += due - this.#maxCatchUp;
+      this.#tick += due - this.#maxCatchUp;
+      due = this.#maxCatchUp;
     }
     for (let i = 0; i < due; i++) {
       this.#tick += 1;
-      const late = now - (this.#origin + this.#tick * PTIME_MS);
-      if (late > this.worstLateMs) this.worstLateMs = late;
-      for (const fn of this.#subscribers) fn(this.#tick);
+      for (const fn of this.#subscribers) {
+        // One call's bug must not silence every other call (nor kill the process from a timer).
+        try {
+          fn(this.#tick);
+        } catch (err) {
+          this.#onError(err);
+        }
+      }
     }
-    if (this.#subscribers.size > 0) this.#schedule();
-    else this.#timer = null;
   }
 }

@@ -1,11 +1,12 @@
-import { randomInt } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import type { RenderedPrompt } from '../../call/index.ts';
-import { g711Codec, type G711Codec, type G711Name } from '../media/g711/g711-codec.ts';
-import { TelephoneEventDetector } from '../media/dtmf/telephone-event-detector.ts';
-import { isRtcpPacket, parseRtp, writeRtpHeader } from '../media/rtp/rtp.ts';
+import { g711Codec, isRtcpPacket, parseRtp, TelephoneEventDetector, writeRtpHeader, type G711Codec, type G711Name, type SdpDirection } from '../media/index.ts';
 import type { MediaSession } from '../sip/ua/media-port.ts';
 import type { MediaClock } from './media-clock.ts';
+import { bindPortPair } from './port-pair.ts';
+import { RtcpReporter } from './rtcp-reporter.ts';
 
 const SAMPLES_PER_PACKET = 160;
 const HEADER = 12;
@@ -16,6 +17,10 @@ export interface Negotiated {
   codec: { name: G711Name; pt: number };
   telephoneEvent: { pt: number } | null;
   remote: { address: string; port: number };
+  /** Our side of the stream as answered; we send RTP only when it is sendrecv or sendonly (default sendrecv). */
+  direction?: SdpDirection;
+  /** The peer's RTCP address from a=rtcp (RFC 3605); default its RTP port + 1. */
+  rtcp?: { address: string; port: number } | null;
 }
 
 export interface RtpSessionDeps {
@@ -26,6 +31,12 @@ export interface RtpSessionDeps {
   audio(prompt: RenderedPrompt, language: string): Promise<Int16Array>;
   /** In-band tone detection on decoded audio, for carriers that send tones. */
   inband?: () => { push(samples: Int16Array): string[] };
+  /** RTCP's minimum report interval (RFC 3550 §6.2), 5 s by default; tests shorten it. */
+  rtcpIntervalMs?: number;
+  /** Uniform in [0, 1) for the RTCP interval; tests pin it. */
+  random?: () => number;
+  /** Unix milliseconds for RTCP's NTP timestamps. */
+  wallclock?: () => number;
 }
 
 /** G.711 of a prompt, encoded once per codec and shared by every call that plays it. */
@@ -39,16 +50,29 @@ function encoded(audio: Int16Array, codec: G711Codec): Buffer {
   return buf;
 }
 
+const isNullAddress = (address: string) => address === '0.0.0.0' || address === '::';
+
 /**
  * One call's RTP (RFC 3550): sends prompts as G.711 at the media clock's
  * 20 ms pace (silence between them, so sequence numbers and timestamps run
  * on), marks the first packet of each prompt, latches onto the address the
- * caller's RTP comes from (symmetric RTP, for callers behind NAT) and turns
- * RFC 4733 events and in-band tones into keys.
+ * caller's RTP comes from (symmetric RTP, for callers behind NAT), turns
+ * RFC 4733 events and in-band tones into keys, and reports on RTCP
+ * (RtcpReporter). On a recvonly/inactive stream or a null address it keeps
+ * time and ends prompts without sending.
+ *
+ * @example
+ *   const session = await RtpSession.open('192.0.2.10', { min: 20000, max: 29999 }, deps);
+ *   const answer = session.negotiate(offerSdp); // null → 488
+ *   session.onDigit = (key) => input.digit(key);
+ *   session.start(); // after the ACK
+ *   session.play([greeting], 'es', () => input.promptEnded(playId));
  */
 export class RtpSession implements MediaSession {
   onDigit: (key: string) => void = () => {};
   readonly #socket: Socket;
+  readonly #rtcpSocket: Socket;
+  readonly #rtcp: RtcpReporter;
   readonly #deps: RtpSessionDeps;
   readonly #local: { address: string; port: number };
   readonly #ssrc = randomInt(1, 0xffffffff);
@@ -58,10 +82,10 @@ export class RtpSession implements MediaSession {
   #pt = 0;
   #eventPt: number | null = null;
   #remote: { address: string; port: number } | null = null;
+  #sending = true;
   #latched = false;
   #unsubscribe: (() => void) | null = null;
   #closed = false;
-  readonly #packet = Buffer.alloc(HEADER + SAMPLES_PER_PACKET);
   readonly #events = new TelephoneEventDetector();
   #sawEvents = false;
   #inband: { push(samples: Int16Array): string[] } | null = null;
@@ -69,34 +93,46 @@ export class RtpSession implements MediaSession {
   #queue: { audio: Buffer; offset: number; first: boolean }[] = [];
   #onEnded: (() => void) | null = null;
   #generation = 0;
-  /** Packets sent, for tests and metrics. */
+  /** RTP packets sent, for tests, metrics and RTCP. */
   sent = 0;
 
-  private constructor(socket: Socket, local: { address: string; port: number }, deps: RtpSessionDeps) {
-    this.#socket = socket;
-    this.#local = local;
+  private constructor(pair: { port: number; rtp: Socket; rtcp: Socket }, host: string, deps: RtpSessionDeps) {
+    this.#socket = pair.rtp;
+    this.#rtcpSocket = pair.rtcp;
+    this.#local = { address: host, port: pair.port };
     this.#deps = deps;
-    socket.on('message', (data, rinfo) => this.#receive(data, rinfo.address, rinfo.port));
-    socket.on('error', () => {});
+    this.#socket.on('message', (data, rinfo) => this.#receive(data, rinfo.address, rinfo.port));
+    this.#socket.on('error', () => {});
+    this.#rtcpSocket.on('error', () => {});
+    this.#rtcp = new RtcpReporter({
+      socket: pair.rtcp,
+      ssrc: this.#ssrc,
+      // RFC 7022 §4.2: a random per-session CNAME, so reports do not identify the host.
+      cname: randomBytes(12).toString('base64'),
+      now: () => performance.now(),
+      wallclock: deps.wallclock ?? (() => performance.timeOrigin + performance.now()),
+      ...(deps.rtcpIntervalMs !== undefined ? { minIntervalMs: deps.rtcpIntervalMs } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
   }
 
-  /** Binds an even port in [min, max] (RFC 3550 §11: RTP on even ports, RTCP on the next). */
+  /** Binds an even RTP port in [min, max] and RTCP on the next one (RFC 3550 §11). */
   static async open(host: string, range: { min: number; max: number }, deps: RtpSessionDeps): Promise<RtpSession> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const port = range.min + 2 * randomInt(0, Math.floor((range.max - range.min) / 2));
-      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-      const ok = await new Promise<boolean>((resolve) => {
-        socket.once('error', () => resolve(false));
-        socket.bind(port, host, () => resolve(true));
-      });
-      if (ok) return new RtpSession(socket, { address: host, port }, deps);
-      socket.close();
-    }
-    throw new Error(`no free RTP port in ${range.min}-${range.max}`);
+    return new RtpSession(await bindPortPair(host, range), host, deps);
   }
 
   get localPort(): number {
     return this.#local.port;
+  }
+
+  /** Where RTP goes now (the SDP's address, or the latched source). */
+  get remote(): { address: string; port: number } | null {
+    return this.#remote;
+  }
+
+  /** RTCP compound packets sent so far. */
+  get reportsSent(): number {
+    return this.#rtcp.reportsSent;
   }
 
   negotiate(offerSdp: string): string | null {
@@ -105,7 +141,13 @@ export class RtpSession implements MediaSession {
     this.#codec = g711Codec(result.codec.name);
     this.#pt = result.codec.pt;
     this.#eventPt = result.telephoneEvent?.pt ?? null;
-    if (!this.#latched) this.#remote = result.remote;
+    const direction = result.direction ?? 'sendrecv';
+    // RFC 3264 §5.1/§8.4: nothing is sent on a recvonly or inactive stream, nor to a null address.
+    this.#sending = (direction === 'sendrecv' || direction === 'sendonly') && !isNullAddress(result.remote.address);
+    if (!this.#latched) {
+      this.#remote = result.remote;
+      this.#rtcp.setDestination(result.rtcp ?? { address: result.remote.address, port: result.remote.port + 1 });
+    }
     return result.answerSdp;
   }
 
@@ -123,14 +165,15 @@ export class RtpSession implements MediaSession {
       (clips) => {
         if (generation !== this.#generation || this.#closed || !this.#codec) return;
         const codec = this.#codec;
-        this.#queue = clips.map((audio) => ({ audio: encoded(audio, codec), offset: 0, first: true }));
+        this.#queue = clips.filter((audio) => audio.length > 0).map((audio) => ({ audio: encoded(audio, codec), offset: 0, first: true }));
+        // The first packet goes on the next tick, not now: an extra packet
+        // between ticks would put the stream 20 ms ahead of its timestamps.
+        // With nothing to say, the next tick reports the end.
         this.#onEnded = onEnded;
-        // The first packet of a new prompt goes at once, not at the next tick.
-        if (this.#unsubscribe) this.#tick();
       },
       () => {
-        // No audio (synthesis failed): the caller hears silence, the flow goes on.
-        if (generation === this.#generation) onEnded();
+        // No audio (synthesis failed): the caller hears silence, the flow goes on at the next tick.
+        if (generation === this.#generation) this.#onEnded = onEnded;
       },
     );
   }
@@ -145,14 +188,37 @@ export class RtpSession implements MediaSession {
     if (this.#closed) return;
     this.#closed = true;
     this.stop();
-    this.#unsubscribe?.();
     this.#socket.close();
+    const started = this.#unsubscribe;
+    if (!started) {
+      this.#rtcpSocket.close();
+      return;
+    }
+    started();
+    // RFC 3550 §6.6: a participant leaving the session sends a BYE; close RTCP once it is out.
+    let closed = false;
+    const closeRtcp = () => {
+      if (closed) return;
+      closed = true;
+      this.#rtcpSocket.close();
+    };
+    this.#rtcp.bye(this.#senderState(), closeRtcp);
+    setTimeout(closeRtcp, 1000).unref();
+  }
+
+  #senderState() {
+    // The timestamp of the packet last sent: its first sample is "now".
+    return { packets: this.sent, octets: this.sent * SAMPLES_PER_PACKET, rtpTimestamp: (this.#ts - SAMPLES_PER_PACKET) >>> 0 };
   }
 
   #tick(): void {
-    if (this.#closed || !this.#codec || !this.#remote) return;
-    const payload = this.#packet.subarray(HEADER);
+    if (this.#closed || !this.#codec) return;
+    // A fresh buffer per packet: dgram sends after a DNS step on the next
+    // tick, and a clock catching up runs several ticks back to back.
+    const packet = Buffer.allocUnsafe(HEADER + SAMPLES_PER_PACKET);
+    const payload = packet.subarray(HEADER);
     let marker = false;
+    let done: (() => void) | null = null;
     const current = this.#queue[0];
     if (current) {
       marker = current.first;
@@ -164,40 +230,66 @@ export class RtpSession implements MediaSession {
       if (current.offset >= current.audio.length) {
         this.#queue.shift();
         if (this.#queue.length === 0) {
-          const done = this.#onEnded;
+          done = this.#onEnded;
           this.#onEnded = null;
-          done?.();
         }
       }
     } else {
       payload.fill(this.#codec.silence);
+      done = this.#onEnded;
+      this.#onEnded = null;
     }
-    writeRtpHeader({ marker, payloadType: this.#pt, sequenceNumber: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc }, this.#packet, 0);
-    this.#seq = (this.#seq + 1) & 0xffff;
+    if (this.#sending && this.#remote) {
+      writeRtpHeader({ marker, payloadType: this.#pt, sequenceNumber: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc }, packet, 0);
+      this.#seq = (this.#seq + 1) & 0xffff;
+      this.#socket.send(packet, this.#remote.port, this.#remote.address);
+      this.sent++;
+    }
+    // Media time runs on while we hold our tongue (RFC 3550 §5.1: the timestamp follows the sampling clock).
     this.#ts = (this.#ts + SAMPLES_PER_PACKET) >>> 0;
-    this.#socket.send(this.#packet, this.#remote.port, this.#remote.address);
-    this.sent++;
+    this.#rtcp.tick(this.#senderState());
+    // Last, from the clock's tick (which contains a throw): the flow may close the session from here.
+    done?.();
   }
 
   #receive(data: Buffer, address: string, port: number): void {
-    if (this.#closed || isRtcpPacket(data)) return;
+    if (this.#closed) return;
+    if (isRtcpPacket(data)) {
+      // RTCP multiplexed on the RTP port (RFC 5761) by a peer that did it anyway.
+      this.#rtcp.receive(data, { address, port });
+      return;
+    }
     let packet;
     try {
       packet = parseRtp(data);
     } catch {
       return;
     }
+    const isEvent = this.#eventPt !== null && packet.payloadType === this.#eventPt;
+    const isAudio = this.#codec !== null && packet.payloadType === this.#pt;
+    if (!isEvent && !isAudio) return;
     if (!this.#latched) {
-      // Symmetric RTP: send where the caller's RTP comes from.
+      // Symmetric RTP (RFC 4961): send where the caller's RTP comes from.
       this.#latched = true;
+      const sdp = this.#remote;
       this.#remote = { address, port };
+      // Behind a NAT the SDP's RTCP address is as wrong as its RTP one: guess
+      // the port next to the latched one until the peer's RTCP shows itself.
+      if (sdp && (sdp.address !== address || sdp.port !== port)) this.#rtcp.setDestination({ address, port: port + 1 });
     }
-    if (this.#eventPt !== null && packet.payloadType === this.#eventPt) {
+    if (isEvent) {
       this.#sawEvents = true;
-      for (const key of this.#events.push(packet.timestamp, packet.sequenceNumber, packet.payload)) this.onDigit(key);
+      let keys: string[];
+      try {
+        keys = this.#events.push(packet.timestamp, packet.sequenceNumber, packet.payload);
+      } catch {
+        return; // a malformed event payload (MALFORMED_DTMF): ignore the packet
+      }
+      for (const key of keys) this.onDigit(key);
       return;
     }
-    if (this.#inband && !this.#sawEvents && this.#codec && packet.payloadType === this.#pt) {
+    this.#rtcp.onRtp(packet.ssrc, packet.sequenceNumber, packet.timestamp);
+    if (this.#inband && !this.#sawEvents && this.#codec) {
       for (const key of this.#inband.push(this.#codec.decode(packet.payload))) this.onDigit(key);
     }
   }
