@@ -57,9 +57,11 @@ export interface CallScenarioOptions {
   end?: CallEnd;
 }
 
-const BYE_ANSWER = `  <send>
+/** Our answer to the line's last request, echoing its dialog headers (SIPp's [last_*] keywords). */
+function answerLast(status: number, reason: string): string {
+  return `  <send>
     <![CDATA[
-      SIP/2.0 200 OK
+      SIP/2.0 ${status} ${reason}
       [last_Via:]
       [last_From:]
       [last_To:]
@@ -69,6 +71,9 @@ const BYE_ANSWER = `  <send>
 
     ]]>
   </send>`;
+}
+
+const BYE_ANSWER = answerLast(200, 'OK');
 
 function ending(end: CallEnd): string {
   switch (end.kind) {
@@ -96,18 +101,7 @@ function ending(end: CallEnd): string {
     </action>
   </recv>
   <Reference variables="referTo"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 ${end.status} ${end.reason}
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${answerLast(end.status, end.reason)}
   <recv request="BYE" timeout="${end.timeoutMs ?? 60_000}"/>
 ${BYE_ANSWER}`;
     case 'line-bye':
