@@ -84,6 +84,8 @@ export class RtpSession implements MediaSession {
   #remote: { address: string; port: number } | null = null;
   #sending = true;
   #latched = false;
+  /** After latching the socket is connected to the caller: sends skip the per-packet address lookup. */
+  #link: 'open' | 'connecting' | 'connected' = 'open';
   #unsubscribe: (() => void) | null = null;
   #closed = false;
   readonly #events = new TelephoneEventDetector();
@@ -239,10 +241,12 @@ export class RtpSession implements MediaSession {
       done = this.#onEnded;
       this.#onEnded = null;
     }
-    if (this.#sending && this.#remote) {
+    // The one tick while the socket connects is skipped (sequence numbers stay consecutive).
+    if (this.#sending && this.#remote && this.#link !== 'connecting') {
       writeRtpHeader({ marker, payloadType: this.#pt, sequenceNumber: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc }, packet, 0);
       this.#seq = (this.#seq + 1) & 0xffff;
-      this.#socket.send(packet, this.#remote.port, this.#remote.address);
+      if (this.#link === 'connected') this.#socket.send(packet);
+      else this.#socket.send(packet, this.#remote.port, this.#remote.address);
       this.sent++;
     }
     // Media time runs on while we hold our tongue (RFC 3550 §5.1: the timestamp follows the sampling clock).
@@ -273,6 +277,10 @@ export class RtpSession implements MediaSession {
       this.#latched = true;
       const sdp = this.#remote;
       this.#remote = { address, port };
+      this.#link = 'connecting';
+      this.#socket.connect(port, address, () => {
+        if (!this.#closed) this.#link = 'connected';
+      });
       // Behind a NAT the SDP's RTCP address is as wrong as its RTP one: guess
       // the port next to the latched one until the peer's RTCP shows itself.
       if (sdp && (sdp.address !== address || sdp.port !== port)) this.#rtcp.setDestination({ address, port: port + 1 });

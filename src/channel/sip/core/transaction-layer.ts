@@ -28,6 +28,8 @@ export class TransactionLayer {
   readonly #transport: SipTransport;
   readonly #tu: TransactionUser;
   readonly #server = new Map<string, ServerTransaction>();
+  /** Server transaction keys by merge identity (From tag, Call-ID, CSeq), so isMerged is a lookup, not a scan. */
+  readonly #byMergeId = new Map<string, Set<string>>();
   readonly #client = new Map<string, NonInviteClientTransaction>();
 
   constructor(deps: { clock: Clock; transport: SipTransport; tu: TransactionUser }) {
@@ -63,9 +65,22 @@ export class TransactionLayer {
       existing.retransmission();
       return;
     }
-    const deps = { clock: this.#clock, transport: this.#transport, onTerminated: (k: string) => this.#server.delete(k) };
+    const merge = mergeId(message);
+    const deps = {
+      clock: this.#clock,
+      transport: this.#transport,
+      onTerminated: (k: string) => {
+        this.#server.delete(k);
+        const keys = this.#byMergeId.get(merge);
+        keys?.delete(k);
+        if (keys?.size === 0) this.#byMergeId.delete(merge);
+      },
+    };
     const tx = message.method === 'INVITE' ? new InviteServerTransaction(key, message, source, deps) : new NonInviteServerTransaction(key, message, source, deps);
     this.#server.set(key, tx);
+    const keys = this.#byMergeId.get(merge) ?? new Set<string>();
+    keys.add(key);
+    this.#byMergeId.set(merge, keys);
     this.#tu.request(message, tx, source);
   }
 
@@ -87,8 +102,7 @@ export class TransactionLayer {
    */
   isMerged(request: SipRequest): boolean {
     const key = serverKey(request);
-    const id = mergeId(request);
-    for (const [k, tx] of this.#server) if (k !== key && mergeId(tx.request) === id) return true;
+    for (const k of this.#byMergeId.get(mergeId(request)) ?? []) if (k !== key) return true;
     return false;
   }
 
