@@ -1,7 +1,7 @@
 /**
  * `npm run bench:sip`: the line under SIPp load on loopback, refereed by a
  * packet capture. Starts Clave in this process (SIP on a free port, RTP on
- * 17000–18999, in-memory store, warmed prompts), then for each level runs
+ * 15000–18999, in-memory store, warmed prompts), then for each level runs
  * that many reference calls at once (bench/sip-reference.xml: greeting, an
  * RFC 4733 digit, the next prompt, a SIP INFO digit, the closing prompt,
  * REFER, BYE) while tshark captures the line's SIP port and RTP ports into a
@@ -63,7 +63,7 @@ import { tsharkStreams } from './sip/tshark-streams.ts';
 
 const SCENARIO = fileURLToPath(new URL('./sip-reference.xml', import.meta.url));
 const SERVICE = '950183313';
-const RTP = { min: 17000, max: 18999 };
+const RTP = { min: 15000, max: 18999 };
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;

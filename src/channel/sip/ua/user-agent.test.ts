@@ -1,3 +1,4 @@
+import { ClaveError } from '../../../shared/index.ts';
 import { describe, expect, it } from 'vitest';
 import { getHeader, getHeaders, getTokenList, parseNameAddr } from '../grammar/index.ts';
 import type { SipRequest } from '../grammar/message.ts';
@@ -271,10 +272,20 @@ describe('UserAgent: answering an INVITE (§13.3)', () => {
 
   it('media that cannot be set up → 500, and nothing is left behind', async () => {
     const h = uaHarness();
-    h.media.failure = new Error('no RTP port free');
+    h.media.failure = new Error('the RTP socket broke');
     h.send(new TestCaller().invite());
     await h.clock.advance(0);
     expect(statuses(h, 'INVITE')).toEqual([100, 500]);
+    expect(h.ua.calls.size).toBe(0);
+  });
+
+  it('no RTP port left → 503 with Retry-After: the line is full, a refusal and not a failure', async () => {
+    const h = uaHarness();
+    h.media.failure = new ClaveError('MEDIA_PORTS_EXHAUSTED', 'no RTP port pair free');
+    h.send(new TestCaller().invite());
+    await h.clock.advance(0);
+    expect(statuses(h, 'INVITE')).toEqual([100, 503]);
+    expect(getHeader(h.responses('INVITE')[1]!, 'retry-after')).toBe('5');
     expect(h.ua.calls.size).toBe(0);
   });
 

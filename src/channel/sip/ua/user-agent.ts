@@ -1,6 +1,6 @@
 import type { CallInput } from '../../../call/index.ts';
 import type { Logger } from '../../../log/index.ts';
-import type { Clock } from '../../../shared/index.ts';
+import { isClaveError, type Clock } from '../../../shared/index.ts';
 import { getHeader, getHeaders, parseCSeq, parseNameAddr, responseTo, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
 import type { SipRequest } from '../grammar/message.ts';
 import type { ServerTransaction, TransactionLayer, TransactionUser } from '../core/transaction-layer.ts';
@@ -113,6 +113,12 @@ export class UserAgent implements TransactionUser {
         if (this.#hasToTag(req)) this.#reInvite(req, tx as InviteServerTransaction, source);
         else
           this.#invite(req, tx as InviteServerTransaction, source).catch((err: unknown) => {
+            // Out of media ports is the line being full: a trunk should retry elsewhere or later (503), not see a failure.
+            if (isClaveError(err, 'MEDIA_PORTS_EXHAUSTED')) {
+              this.#deps.logger.warn('no RTP port free: INVITE refused with 503');
+              this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', '5']]);
+              return;
+            }
             this.#deps.logger.error({ err }, 'INVITE failed');
             this.#reply(tx, req, 500, 'Server Internal Error');
           });
