@@ -130,7 +130,8 @@ export function checkBundle(bundle: FlowBundle, files: { routes: string; flows: 
           if (!bundle.flows.has(node.flow)) fail(file, `${at}.flow`, `unknown flow ${node.flow}`);
           break;
         case 'hangup':
-          if (!node.outcome) checkHangupReachability(file, at);
+          // The outcome applies when no earlier node set one; that cannot be proven statically, so it is required.
+          if (!node.outcome) fail(file, `${at}.outcome`, 'a hangup node must name its outcome (it applies when no earlier node set one)');
           break;
         case 'transfer':
           break;
@@ -144,15 +145,6 @@ export function checkBundle(bundle: FlowBundle, files: { routes: string; flows: 
       if ('prompt' in node) prompts(`${at}.prompt`, node.prompt);
     }
   }
-}
-
-/**
- * A hangup node without its own outcome relies on an earlier node having set
- * one. That cannot be proven statically in general, so the default flows give
- * every hangup node an outcome; a flow that does not is refused.
- */
-function checkHangupReachability(file: string, at: string): never {
-  fail(file, `${at}.outcome`, 'a hangup node must name its outcome (it applies when no earlier node set one)');
 }
 
 function checkPrompt(bundle: FlowBundle, file: string, path: string, ref: PromptRef): void {

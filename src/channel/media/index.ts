@@ -54,7 +54,7 @@ export {
 export { TelephoneEventDetector } from './dtmf/telephone-event-detector.ts';
 export { parseSipInfoDtmf, SIP_INFO_DTMF_TYPES, type SipInfoDtmf } from './dtmf/sip-info.ts';
 export { InbandDtmfDetector, classifyFrame, INBAND_SAMPLE_RATE, INBAND_FRAME } from './dtmf/goertzel.ts';
-export { dtmfTone, type DtmfToneOptions } from './dtmf/dtmf-tone.ts';
+export { concatSamples, dtmfTone, type DtmfToneOptions } from './dtmf/dtmf-tone.ts';
 
 export {
   parseSdp,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dtmfTone, encodeUlaw, eventForKey, InbandDtmfDetector, serializeRtp, serializeTelephoneEvent } from '../media/index.ts';
+import { concatSamples, dtmfTone, encodeUlaw, eventForKey, InbandDtmfDetector, serializeRtp, serializeTelephoneEvent } from '../media/index.ts';
 import type { RtpSession } from './rtp-session.ts';
 import { openTestSession } from './testing/session-harness.ts';
 import { UdpPeer } from './testing/udp-peer.ts';
@@ -48,14 +48,7 @@ class Caller {
 
 /** Keys as tones: `ms` of each key then `ms` of silence. */
 function tones(keys: string, ms = 80): Int16Array {
-  const parts = [...keys].flatMap((k) => [dtmfTone(k, ms), new Int16Array(8 * ms)]);
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatSamples(...[...keys].flatMap((k) => [dtmfTone(k, ms), new Int16Array(8 * ms)]));
 }
 
 describe('RtpSession (keys in)', () => {

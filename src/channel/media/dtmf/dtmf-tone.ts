@@ -31,3 +31,19 @@ export function dtmfTone(key: string, ms: number, sampleRate = 8000, options: Dt
   }
   return out;
 }
+
+/**
+ * Joins pieces of audio end to end: tones, silences, clips.
+ *
+ * @example
+ *   concatSamples(dtmfTone('1', 80), new Int16Array(640), dtmfTone('2', 80)); // "1", 80 ms gap, "2"
+ */
+export function concatSamples(...parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -5,22 +5,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeUlaw, encodeUlaw } from '../g711/mulaw.ts';
 import { espeakAvailable, NO_SOX, NO_SPEECH, soxAvailable } from '../testing/tools.ts';
-import { dtmfTone } from './dtmf-tone.ts';
+import { concatSamples as concat, dtmfTone } from './dtmf-tone.ts';
 import { InbandDtmfDetector } from './goertzel.ts';
 import { DTMF_KEYS } from './keys.ts';
 
 const RATE = 8000;
 const silence = (ms: number) => new Int16Array((ms * RATE) / 1000);
-
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Deterministic white Gaussian noise (mulberry32 + Box-Muller). */
 function noise(n: number, sigma: number, seed = 1): Int16Array {

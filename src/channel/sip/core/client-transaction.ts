@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../../shared/index.ts';
 import type { SipResponse } from '../grammar/message.ts';
 import { TIMER_F, TIMER_K_UDP, T1, T2 } from './timers.ts';
 import { isReliable, type Peer, type SipTransport } from './transport.ts';
+import { assertMove } from './moves.ts';
 
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
@@ -61,7 +62,7 @@ export class NonInviteClientTransaction {
   }
 
   transition(to: NonInviteClientState): void {
-    if (!MOVES[this.#state].includes(to)) throw new Error(`non-INVITE client transaction: illegal move ${this.#state} → ${to}`);
+    assertMove('non-INVITE client transaction', MOVES, this.#state, to);
     this.#state = to;
     if (to === 'terminated') {
       for (const t of this.#timers) this.#clock.clearTimeout(t);

@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../../shared/index.ts';
 import type { SipRequest } from '../grammar/message.ts';
 import { TIMER_H, TIMER_I_UDP, TIMER_J_UDP, TIMER_L, T1, T2 } from './timers.ts';
 import { isReliable, type Peer, type SipTransport } from './transport.ts';
+import { assertMove } from './moves.ts';
 
 export type InviteServerState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -59,7 +60,7 @@ export class InviteServerTransaction {
   }
 
   transition(to: InviteServerState): void {
-    if (!INVITE_MOVES[this.#state].includes(to)) throw new Error(`INVITE server transaction: illegal move ${this.#state} → ${to}`);
+    assertMove('INVITE server transaction', INVITE_MOVES, this.#state, to);
     this.#state = to;
     if (to === 'terminated') {
       this.#clearTimers();
@@ -151,7 +152,7 @@ export class NonInviteServerTransaction {
   }
 
   transition(to: NonInviteServerState): void {
-    if (!NON_INVITE_MOVES[this.#state].includes(to)) throw new Error(`non-INVITE server transaction: illegal move ${this.#state} → ${to}`);
+    assertMove('non-INVITE server transaction', NON_INVITE_MOVES, this.#state, to);
     this.#state = to;
     if (to === 'terminated') {
       if (this.#timer) this.#deps.clock.clearTimeout(this.#timer);

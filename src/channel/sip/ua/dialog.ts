@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NameAddr, SipUri } from '../grammar/message.ts';
+import { assertMove } from '../core/moves.ts';
 
 /** A random token for tags, branches and Call-IDs (RFC 3261 §19.3: at least 32 bits of randomness). */
 export function token(bytes = 8): string {
@@ -57,7 +58,7 @@ export class Dialog {
   }
 
   transition(to: DialogState): void {
-    if (!MOVES[this.#state].includes(to)) throw new Error(`dialog: illegal move ${this.#state} → ${to}`);
+    assertMove('dialog', MOVES, this.#state, to);
     this.#state = to;
   }
 

@@ -7,6 +7,7 @@ import { TIMER_H, T1, T2 } from '../core/timers.ts';
 import type { Peer } from '../core/transport.ts';
 import type { Dialog } from './dialog.ts';
 import type { MediaSession } from './media-port.ts';
+import { assertMove } from '../core/moves.ts';
 
 export type SipCallState = 'answering' | 'answered' | 'live' | 'ending' | 'ended';
 
@@ -57,7 +58,7 @@ export class SipCall implements CallChannel {
   }
 
   transition(to: SipCallState): void {
-    if (!MOVES[this.#state].includes(to)) throw new Error(`SIP call: illegal move ${this.#state} → ${to}`);
+    assertMove('SIP call', MOVES, this.#state, to);
     this.#state = to;
   }
 
