@@ -6,7 +6,7 @@ import { SimulatedClock } from '../shared/index.ts';
 import { DevMailbox } from './dev-mailbox.ts';
 import type { DeliveryMessage } from './types.ts';
 
-const sms = (id: string, to: string, text: string): DeliveryMessage => ({ id, channel: 'sms', to, subject: null, text, language: 'en' });
+const sms = (id: string, to: string, text: string): DeliveryMessage => ({ id, channel: 'sms', to, subject: null, text, language: 'en', expiresAt: null });
 
 describe('DevMailbox', () => {
   const dirs: string[] = [];
@@ -19,7 +19,7 @@ describe('DevMailbox', () => {
     const mailbox = new DevMailbox({ clock });
     const first = await mailbox.deliver(sms('m1', '+34600000001', 'code 111'));
     await clock.advance(1500);
-    await mailbox.deliver({ id: 'm2', channel: 'email', to: 'a@b.test', subject: 'Hi', text: 'body', language: 'es' });
+    await mailbox.deliver({ id: 'm2', channel: 'email', to: 'a@b.test', subject: 'Hi', text: 'body', language: 'es', expiresAt: null });
     await mailbox.deliver(sms('m3', '+34600000002', 'code 333'));
     expect(first.providerId).toMatch(/^dev-[0-9a-f-]{36}$/);
     expect(mailbox.list().map((e) => [e.messageId, e.at])).toEqual([

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import type { Clock } from '../shared/index.ts';
-import type { DeliveryChannel, DeliveryMessage, OutboxChannel } from './types.ts';
+import type { DeliveryChannel, DeliveryMessage, DeliveryResult, OutboxChannel } from './types.ts';
 
 export interface MailboxEntry {
   /** The mailbox's own id, returned to the worker as providerId. */
@@ -31,6 +31,7 @@ export interface MailboxEntry {
  *   mailbox.list({ to: '+34600000001' }).at(-1)?.text;
  */
 export class DevMailbox implements DeliveryChannel {
+  readonly provider = 'dev-mailbox';
   readonly #clock: Clock;
   readonly #path: string | undefined;
   #entries: MailboxEntry[] = [];
@@ -58,7 +59,7 @@ export class DevMailbox implements DeliveryChannel {
     return mailbox;
   }
 
-  async deliver(msg: DeliveryMessage): Promise<{ providerId: string }> {
+  async deliver(msg: DeliveryMessage): Promise<DeliveryResult> {
     const entry: MailboxEntry = {
       id: `dev-${randomUUID()}`,
       messageId: msg.id,

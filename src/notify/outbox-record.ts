@@ -1,4 +1,6 @@
-import type { OutboxChannel, OutboxListQuery, OutboxRecord } from './types.ts';
+import type { Queryable } from '../store/index.ts';
+import type { AttemptOutcome } from './attempt-outcome.ts';
+import type { DeliveryAttemptView, DeliveryReceiptView, OutboxChannel, OutboxListQuery, OutboxRecord } from './types.ts';
 import type { OutboxStatus } from './status.ts';
 import { maskSecret } from './render.ts';
 
@@ -24,15 +26,20 @@ export interface OutboxRow {
   correlation_id: string | null;
   created_at: Date;
   delivered_at: Date | null;
+  provider: string | null;
+  sent_at: Date | null;
+  receipt_detail: string | null;
 }
 
 /** Every column but the sealed secret, of which only its presence is read. */
 export const RECORD_COLUMNS =
   'id, channel, recipient, template, requested_language, language, subject, body, ' +
   '(secret_sealed IS NOT NULL) AS secret_stored, status, attempts, last_error, cancel_reason, provider_id, ' +
-  'next_attempt_at, expires_at, customer_id, correlation_id, created_at, delivered_at';
+  'next_attempt_at, expires_at, customer_id, correlation_id, created_at, delivered_at, provider, sent_at, receipt_detail';
 
-export function toRecord(row: OutboxRow): OutboxRecord {
+export function toRecord(
+  row: OutboxRow, delivery: { attempts: DeliveryAttemptView[]; receipts: DeliveryReceiptView[] } = { attempts: [], receipts: [] },
+): OutboxRecord {
   return {
     id: row.id,
     channel: row.channel,
@@ -48,6 +55,11 @@ export function toRecord(row: OutboxRow): OutboxRecord {
     lastError: row.last_error,
     cancelReason: row.cancel_reason,
     providerId: row.provider_id,
+    provider: row.provider,
+    sentAt: row.sent_at,
+    receiptDetail: row.receipt_detail,
+    deliveryAttempts: delivery.attempts,
+    receipts: delivery.receipts,
     createdAt: row.created_at,
     nextAttemptAt: row.next_attempt_at,
     deliveredAt: row.delivered_at,
@@ -70,4 +82,40 @@ export function listFilter(query: OutboxListQuery): { where: string; params: unk
   if (query.correlationId !== undefined) add('correlation_id', query.correlationId);
   if (query.customerId !== undefined) add('customer_id', query.customerId);
   return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/**
+ * The attempts and receipts of the given messages, oldest first, keyed by
+ * message id (two queries, whatever the number of messages).
+ */
+export async function loadDelivery(
+  db: Queryable, ids: string[],
+): Promise<Map<string, { attempts: DeliveryAttemptView[]; receipts: DeliveryReceiptView[] }>> {
+  const out = new Map<string, { attempts: DeliveryAttemptView[]; receipts: DeliveryReceiptView[] }>();
+  if (ids.length === 0) return out;
+  for (const id of ids) out.set(id, { attempts: [], receipts: [] });
+  const attempts = await db.query<{
+    message_id: string; attempt: number; provider: string; started_at: Date; ended_at: Date;
+    outcome: AttemptOutcome; provider_id: string | null; error: string | null;
+  }>(
+    `SELECT message_id, attempt, provider, started_at, ended_at, outcome, provider_id, error
+     FROM notify_attempts WHERE message_id = ANY($1::text[]) ORDER BY message_id, attempt`,
+    [ids],
+  );
+  for (const a of attempts) {
+    out.get(a.message_id)?.attempts.push({
+      attempt: a.attempt, provider: a.provider, startedAt: a.started_at, endedAt: a.ended_at,
+      outcome: a.outcome, providerId: a.provider_id, error: a.error,
+    });
+  }
+  const receipts = await db.query<{ message_id: string; provider: string; ref: string; status: 'delivered' | 'failed'; detail: string; received_at: Date }>(
+    `SELECT p.message_id, r.provider, r.ref, r.status, r.detail, r.received_at
+     FROM notify_provider_refs p JOIN notify_receipts r ON r.provider = p.provider AND r.ref = p.ref
+     WHERE p.message_id = ANY($1::text[]) ORDER BY r.received_at, r.ref`,
+    [ids],
+  );
+  for (const r of receipts) {
+    out.get(r.message_id)?.receipts.push({ provider: r.provider, ref: r.ref, status: r.status, detail: r.detail, receivedAt: r.received_at });
+  }
+  return out;
 }

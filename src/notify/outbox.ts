@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { seal } from '../crypto/index.ts';
 import { ClaveError, type Clock } from '../shared/index.ts';
 import type { Queryable } from '../store/index.ts';
-import { RECORD_COLUMNS, listFilter, toRecord, type OutboxRow } from './outbox-record.ts';
+import { RECORD_COLUMNS, listFilter, loadDelivery, toRecord, type OutboxRow } from './outbox-record.ts';
 import { sourcesSql, type OutboxStatus } from './status.ts';
 import { renderTemplate, type RenderedTemplate } from './templates.ts';
 import type { Outbox, OutboxListQuery, OutboxMessageInput, OutboxRecord } from './types.ts';
@@ -98,12 +98,14 @@ export function createOutbox(deps: { clock: Clock; dataKey: Buffer }): NotifyOut
          ORDER BY created_at DESC, id LIMIT $${params.length + 1}`,
         [...params, limit],
       );
-      return rows.map(toRecord);
+      const delivery = await loadDelivery(db, rows.map((r) => r.id));
+      return rows.map((r) => toRecord(r, delivery.get(r.id)));
     },
 
     async get(db, id) {
       const rows = await db.query<OutboxRow>(`SELECT ${RECORD_COLUMNS} FROM notify_outbox WHERE id = $1`, [id]);
-      return rows[0] ? toRecord(rows[0]) : null;
+      if (!rows[0]) return null;
+      return toRecord(rows[0], (await loadDelivery(db, [id])).get(id));
     },
 
     wake() {

@@ -7,12 +7,15 @@ describe('outbox message statuses', () => {
     expect(canTransition('held', 'sending')).toBe(false);
     expect(canTransition('sending', 'pending')).toBe(true);
     expect(canTransition('delivered', 'pending')).toBe(false);
+    expect(canTransition('sending', 'sent')).toBe(true);
+    expect(canTransition('sent', 'delivered')).toBe(true);
+    expect(canTransition('sent', 'pending')).toBe(false);
     expect(OUTBOX_STATUSES.filter(isFinal)).toEqual(['delivered', 'failed', 'expired', 'cancelled']);
   });
 
   it('derive the SQL source conditions from the table', () => {
     expect(sourcesSql('cancelled')).toBe("status IN ('held', 'pending')");
     expect(sourcesSql('expired')).toBe("status IN ('held', 'pending')");
-    expect(sourcesSql('failed')).toBe("status IN ('sending')");
+    expect(sourcesSql('failed')).toBe("status IN ('sending', 'sent')");
   });
 });

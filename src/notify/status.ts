@@ -4,16 +4,19 @@
  * from this table (`sourcesSql`); the other statements move one named status
  * to another, each a move this table allows (status.test.ts).
  *
- *   held ──release──► pending ──claim──► sending ──accepted──► delivered
- *     │                 │  ▲                │
- *     │                 │  └──retry/lease───┤
- *     └──cancel/expiry──┴──► cancelled      └──give up──► failed
+ *   held ──release──► pending ──claim──► sending ──accepted──────────────► delivered
+ *     │                 │  ▲                │  └──accepted, receipt due──► sent ──receipt──► delivered
+ *     │                 │  └──retry/lease───┤                                  └──receipt──► failed
+ *     └──cancel/expiry──┴──► cancelled      └──refused/give up/too late──► failed
  *                            expired
+ *
+ * The secret is wiped on leaving `sending` for anything but a retry: a
+ * message the provider took is never sent again by us.
  */
-export type OutboxStatus = 'held' | 'pending' | 'sending' | 'delivered' | 'failed' | 'expired' | 'cancelled';
+export type OutboxStatus = 'held' | 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired' | 'cancelled';
 
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
-  'held', 'pending', 'sending', 'delivered', 'failed', 'expired', 'cancelled',
+  'held', 'pending', 'sending', 'sent', 'delivered', 'failed', 'expired', 'cancelled',
 ];
 
 const TRANSITIONS: Readonly<Record<OutboxStatus, readonly OutboxStatus[]>> = {
@@ -21,7 +24,9 @@ const TRANSITIONS: Readonly<Record<OutboxStatus, readonly OutboxStatus[]>> = {
   pending: ['sending', 'cancelled', 'expired'],
   // Back to pending: a retry after a failed attempt, or a lease that ran out
   // (the process died mid-delivery); an expired message then expires from pending.
-  sending: ['delivered', 'pending', 'failed'],
+  sending: ['sent', 'delivered', 'pending', 'failed'],
+  // A receipt from the handset, or the provider giving up on it.
+  sent: ['delivered', 'failed'],
   delivered: [],
   failed: [],
   expired: [],

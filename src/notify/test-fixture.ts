@@ -32,6 +32,7 @@ export function useTestDb(): () => Db {
   afterAll(() => dispose());
   beforeEach(async () => {
     await db?.query('DELETE FROM notify_outbox');
+    await db?.query('DELETE FROM notify_receipts');
   });
   return () => {
     if (!db) throw new Error('test database not open yet');
@@ -67,7 +68,7 @@ export function notifyFixture(store: Db) {
   const outbox = createOutbox({ clock, dataKey });
   const mailbox = new DevMailbox({ clock });
   const workerWith = (options: Partial<OutboxWorkerOptions> = {}) =>
-    createOutboxWorker({ db: store, outbox, clock, dataKey, channels: { sms: mailbox, email: mailbox }, ...options });
+    createOutboxWorker({ db: store, outbox, clock, dataKey, channels: { sms: mailbox, email: mailbox }, random: () => 1, ...options });
   const enqueue = (...messages: OutboxMessageInput[]) => store.transaction((tx) => outbox.enqueue(tx, messages));
   const secretColumn = async (id: string) =>
     (await store.query<{ s: string | null }>('SELECT secret_sealed AS s FROM notify_outbox WHERE id = $1', [id]))[0]?.s;

@@ -9,6 +9,7 @@ const MESSAGES = 40;
 /** A channel that takes a little real time, so the two workers' rounds overlap. */
 function countingChannel(seen: DeliveryMessage[]): DeliveryChannel {
   return {
+    provider: 'counting',
     async deliver(msg) {
       await new Promise((r) => setImmediate(r));
       seen.push(msg);

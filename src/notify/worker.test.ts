@@ -12,6 +12,7 @@ const ES_TEXT = `Tu contraseña temporal de banca online es ${SECRET} y caduca e
 function refusingChannel(): DeliveryChannel & { seen: DeliveryMessage[] } {
   const seen: DeliveryMessage[] = [];
   return {
+    provider: 'refusing',
     seen,
     deliver(msg) {
       seen.push(msg);
@@ -114,21 +115,21 @@ describe('outbox worker', () => {
 
   it('counts a channel that does not answer in time as a failed attempt', async () => {
     const f = notifyFixture(testDb());
-    const silent: DeliveryChannel = { deliver: () => new Promise(() => {}) };
+    const silent: DeliveryChannel = { provider: 'silent', deliver: () => new Promise(() => {}) };
     const worker = f.workerWith({ channels: { sms: silent, email: silent }, deliverTimeoutMs: 5_000 });
     const [id] = await f.enqueue(passwordSms(f.clock));
     const round = worker.runOnce();
     await vi.waitFor(() => expect(f.clock.pending).toBe(1));
     await f.clock.advance(5_000);
     expect(await round).toBe(1);
-    expect(await f.outbox.get(f.db, id!)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Error: delivery channel did not answer within 5000 ms' });
+    expect(await f.outbox.get(f.db, id!)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'TIMEOUT: delivery channel did not answer within 5000 ms' });
   });
 
   it('returns a message whose worker died mid-delivery to pending once the lease runs out', async () => {
     const f = notifyFixture(testDb());
     const [id] = await f.enqueue(passwordSms(f.clock));
     // A process claims it and dies before recording anything.
-    expect(await claimDue(f.db, new Date(f.clock.now()), 60_000, 10)).toHaveLength(1);
+    expect(await claimDue(f.db, new Date(f.clock.now()), 60_000, 10, { sms: 'dev-mailbox', email: 'dev-mailbox' })).toHaveLength(1);
     const worker = f.workerWith({ leaseMs: 60_000 });
     expect(await worker.runOnce()).toBe(0);
     await f.clock.advance(60_001);
@@ -176,7 +177,7 @@ describe('outbox worker', () => {
   it('stop() waits for the delivery in flight', async () => {
     const f = notifyFixture(testDb());
     let accept: (v: { providerId: string }) => void = () => {};
-    const slow: DeliveryChannel = { deliver: () => new Promise((resolve) => { accept = resolve; }) };
+    const slow: DeliveryChannel = { provider: 'slow', deliver: () => new Promise((resolve) => { accept = resolve; }) };
     const worker = f.workerWith({ channels: { sms: slow, email: slow } });
     const [id] = await f.enqueue(passwordSms(f.clock, { secret: new Sensitive('111222') }));
     worker.start();

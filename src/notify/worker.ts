@@ -2,13 +2,16 @@ import { open } from '../crypto/index.ts';
 import type { Logger } from '../log/index.ts';
 import { ClaveError, type Clock, type TimerHandle } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
+import { classifyFailure } from './attempt-outcome.ts';
+import { createChannelHealth, type ChannelHealth } from './channel-health.ts';
+import { NO_METRICS, type DeliveryMetrics, type FailureReason } from './delivery-metrics.ts';
 import { describeFailure } from './describe-failure.ts';
 import type { NotifyOutbox } from './outbox.ts';
 import { fillSecret, placeholdersOf, SECRET_SLOT } from './render.ts';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
-import type { DeliveryChannel, OutboxChannel } from './types.ts';
+import type { DeliveryChannel, DeliveryReceipt, OutboxChannel } from './types.ts';
 import {
-  claimDue, expireDue, markAttemptFailed, markDelivered, recoverStale, type ClaimedMessage,
+  claimDue, expireDue, recordAccepted, recordFailed, recordHeldBack, recordReceipt, recoverStale, type ClaimedMessage,
 } from './worker-queries.ts';
 
 export interface OutboxWorkerOptions {
@@ -18,32 +21,46 @@ export interface OutboxWorkerOptions {
   channels: Record<OutboxChannel, DeliveryChannel>;
   dataKey: Buffer;
   logger?: Logger;
+  /** The channels' circuits, shared with the line so it does not promise what cannot be sent (default: the worker's own). */
+  health?: ChannelHealth;
+  metrics?: DeliveryMetrics;
   /** Idle wait between polls (default 2 s); wake() cuts it short. */
   pollMs?: number;
   /** Messages claimed per round (default 10). */
   batch?: number;
   retry?: Partial<RetryPolicy>;
+  /** Uniform in [0, 1) for retry jitter; tests pin it. */
+  random?: () => number;
   /** How long a claim is held before another worker may take the message over (default 5 min). */
   leaseMs?: number;
   /** A channel that has not answered by then counts as failed (default 60 s; keep it under leaseMs). */
   deliverTimeoutMs?: number;
+  /** While a channel's circuit is open, its messages wait this long between looks (default 5 s). */
+  heldBackMs?: number;
 }
 
 export interface OutboxWorker {
   start(): void;
-  /** Idempotent; resolves once the batch in flight is done. A stopped worker cannot start again. */
+  /** Idempotent; resolves once the batch in flight and the receipts being recorded are done. A stopped worker cannot start again. */
   stop(): Promise<void>;
   /** One round: recover stale claims, expire, claim and deliver. Resolves with the number of messages attempted. */
   runOnce(): Promise<number>;
   wake(): void;
+  /** Records a receipt (the channels' listeners call it; so do HTTP status callbacks). */
+  receipt(receipt: DeliveryReceipt): Promise<void>;
+  readonly health: ChannelHealth;
 }
 
 /**
  * Delivers what the outbox holds. Safe to run in several processes on one
  * PostgreSQL: each round claims its own messages (see worker-queries.ts).
+ * Every attempt is recorded with its outcome; transient failures are retried
+ * with backoff and jitter while the message can still help; a refusal, spent
+ * attempts or a lifetime that ends before the next try fail it with the
+ * reason. Receipts turn `sent` messages into delivered or failed ones.
  *
  * @example
- *   const worker = createOutboxWorker({ db, outbox, clock, dataKey, channels: { sms: mailbox, email: mailbox } });
+ *   const worker = createOutboxWorker({ db, outbox, clock, dataKey, channels: { sms: smpp, email: smtp } });
  *   worker.start();
  *   // ...
  *   await worker.stop();
@@ -53,16 +70,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pollMs = options.pollMs ?? 2_000;
   const batch = options.batch ?? 10;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const random = options.random ?? Math.random;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const deliverTimeoutMs = options.deliverTimeoutMs ?? 60_000;
+  const heldBackMs = options.heldBackMs ?? 5_000;
+  const health = options.health ?? createChannelHealth(channels);
+  const metrics = options.metrics ?? NO_METRICS;
+  const providers = { sms: channels.sms.provider, email: channels.email.provider };
   const now = () => new Date(clock.now());
 
   let state: 'idle' | 'running' | 'stopped' = 'idle';
   let loop: Promise<void> | null = null;
-  let unsubscribe: (() => void) | null = null;
-  const inFlight = new Set<Promise<number>>();
+  const unsubscribes: (() => void)[] = [];
+  const inFlight = new Set<Promise<unknown>>();
   let woken = false;
   let endWait: (() => void) | null = null;
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p)).catch(() => {});
+    return p;
+  }
 
   function wake(): void {
     woken = true;
@@ -86,40 +114,84 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   }
 
+  function failMetric(msg: ClaimedMessage, reason: FailureReason): void {
+    metrics.failed(msg.channel, providers[msg.channel], reason);
+  }
+
   async function deliverOne(msg: ClaimedMessage): Promise<void> {
+    const provider = providers[msg.channel];
+    const startedAt = now();
+    const attempt = { messageId: msg.id, attempt: msg.attempts, provider, startedAt };
     let secret: string | null = null;
     try {
       if (msg.secret_sealed !== null) secret = open(msg.secret_sealed, dataKey, msg.id).reveal();
       else if (placeholdersOf(msg.body).includes(SECRET_SLOT)) throw new Error('the secret is missing');
     } catch (err) {
       // Retrying cannot fix a wrong data key or a tampered row.
-      await markAttemptFailed(db, msg.id, now(), `secret unavailable: ${describeFailure(err, [])}`, null);
+      const error = `secret unavailable: ${describeFailure(err, [])}`;
+      await recordFailed(db, { ...attempt, endedAt: now(), outcome: 'failed', error }, null, error);
+      metrics.attempt(msg.channel, provider, 'failed');
+      failMetric(msg, 'secret_unavailable');
       logger?.error({ messageId: msg.id }, 'notify: secret cannot be opened; message failed');
       return;
     }
     const text = fillSecret(msg.body, secret);
-    let providerId: string;
     try {
-      ({ providerId } = await withDeadline(
-        channels[msg.channel].deliver({ id: msg.id, channel: msg.channel, to: msg.recipient, subject: msg.subject, text, language: msg.language }),
-      ));
+      const result = await health.execute(msg.channel, () => withDeadline(channels[msg.channel].deliver({
+        id: msg.id, channel: msg.channel, to: msg.recipient, subject: msg.subject, text, language: msg.language, expiresAt: msg.expires_at,
+      })));
+      // If this write is lost the lease runs out and the message is sent again: at-least-once.
+      const status = await recordAccepted(db, { ...attempt, endedAt: now() }, result);
+      metrics.attempt(msg.channel, provider, 'accepted');
+      metrics.sent(msg.channel, provider);
+      if (status === 'delivered') metrics.delivered(msg.channel, provider);
+      if (status === 'failed') failMetric(msg, 'receipt');
+      logger?.info({ messageId: msg.id, channel: msg.channel, provider, attempts: msg.attempts, status }, 'notify: accepted by the provider');
     } catch (err) {
-      const error = describeFailure(err, [text, secret]);
-      const giveUp = msg.attempts >= retry.maxAttempts;
-      const retryAt = giveUp ? null : new Date(clock.now() + retryDelayMs(retry, msg.attempts));
-      await markAttemptFailed(db, msg.id, now(), error, retryAt);
-      logger?.warn({ messageId: msg.id, attempts: msg.attempts, gaveUp: giveUp, error }, 'notify: delivery failed');
+      await recordFailure(msg, attempt, err, [text, secret]);
+    }
+  }
+
+  async function recordFailure(
+    msg: ClaimedMessage, attempt: { messageId: string; attempt: number; provider: string; startedAt: Date },
+    err: unknown, clear: (string | null)[],
+  ): Promise<void> {
+    const failure = classifyFailure(err);
+    const error = describeFailure(err, clear);
+    const endedAt = now();
+    if (failure.outcome === 'circuit_open') {
+      await recordHeldBack(db, msg.id, endedAt, new Date(endedAt.getTime() + heldBackMs));
+      metrics.attempt(msg.channel, attempt.provider, 'circuit_open');
       return;
     }
-    // If this write is lost the lease runs out and the message is sent again: at-least-once.
-    await markDelivered(db, msg.id, now(), providerId);
-    logger?.info({ messageId: msg.id, channel: msg.channel, attempts: msg.attempts }, 'notify: delivered');
+    let retryAt: Date | null = null;
+    let reason = error;
+    let gaveUp: FailureReason | null = null;
+    if (!failure.retryable) gaveUp = 'rejected';
+    else if (msg.attempts >= retry.maxAttempts) gaveUp = 'attempts_exhausted';
+    else {
+      const delay = Math.max(retryDelayMs(retry, msg.attempts, random()), failure.retryAfterMs ?? 0);
+      retryAt = new Date(endedAt.getTime() + delay);
+      if (msg.expires_at && retryAt >= msg.expires_at) {
+        retryAt = null;
+        gaveUp = 'too_late_to_retry';
+        reason = `${error}; not retried: the message's lifetime ends before the next attempt`;
+      }
+    }
+    await recordFailed(db, { ...attempt, endedAt, outcome: failure.outcome, error }, retryAt, reason);
+    metrics.attempt(msg.channel, attempt.provider, failure.outcome);
+    if (gaveUp) failMetric(msg, gaveUp);
+    else metrics.retried(msg.channel, attempt.provider);
+    logger?.warn({ messageId: msg.id, attempts: msg.attempts, outcome: failure.outcome, gaveUp, error }, 'notify: delivery failed');
   }
 
   async function withDeadline<T>(work: Promise<T>): Promise<T> {
     let handle: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      handle = clock.setTimeout(() => reject(new Error(`delivery channel did not answer within ${deliverTimeoutMs} ms`)), deliverTimeoutMs);
+      handle = clock.setTimeout(
+        () => reject(new ClaveError('TIMEOUT', `delivery channel did not answer within ${deliverTimeoutMs} ms`)),
+        deliverTimeoutMs,
+      );
     });
     try {
       return await Promise.race([work, timeout]);
@@ -130,8 +202,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function round(): Promise<number> {
     await recoverStale(db, now(), retry.maxAttempts);
-    await expireDue(db, now());
-    const claimed = await claimDue(db, now(), leaseMs, batch);
+    metrics.expired(await expireDue(db, now()));
+    const claimed = await claimDue(db, now(), leaseMs, batch, providers);
     const results = await Promise.allSettled(claimed.map(deliverOne));
     for (const r of results) {
       if (r.status === 'rejected') logger?.error({ error: describeFailure(r.reason, []) }, 'notify: recording a delivery failed');
@@ -141,10 +213,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function runOnce(): Promise<number> {
     if (state === 'stopped') return Promise.reject(new ClaveError('CLOSED', 'outbox worker is stopped'));
-    const p = round();
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p)).catch(() => {});
-    return p;
+    return track(round());
+  }
+
+  async function receipt(r: DeliveryReceipt): Promise<void> {
+    const settled = await track(recordReceipt(db, r));
+    if (!settled) return;
+    if (settled.status === 'delivered') metrics.delivered(settled.channel, r.provider);
+    else metrics.failed(settled.channel, r.provider, 'receipt');
+    logger?.info({ messageId: settled.messageId, provider: r.provider, status: settled.status }, 'notify: receipt recorded');
   }
 
   async function run(): Promise<void> {
@@ -162,17 +239,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   return {
+    health,
     start() {
       if (state === 'stopped') throw new ClaveError('CLOSED', 'outbox worker is stopped');
       if (state === 'running') return;
       state = 'running';
-      unsubscribe = options.outbox.onWake(wake);
+      unsubscribes.push(options.outbox.onWake(wake));
+      for (const channel of new Set(Object.values(channels))) {
+        const off = channel.onReceipt?.((r) => {
+          receipt(r).catch((err: unknown) => logger?.error({ error: describeFailure(err, []), provider: r.provider }, 'notify: recording a receipt failed'));
+        });
+        if (off) unsubscribes.push(off);
+      }
       loop = run();
     },
     async stop() {
       if (state !== 'stopped') {
         state = 'stopped';
-        unsubscribe?.();
+        for (const off of unsubscribes.splice(0)) off();
         wake();
       }
       await loop;
@@ -180,5 +264,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     },
     runOnce,
     wake,
+    receipt,
   };
 }

@@ -34,7 +34,12 @@ export type ClaveErrorCode =
   | 'SPEECH_FAILED'
   | 'INVALID_AUDIO'
   // RTP (src/channel/rtp): no free even/odd port pair left in CLAVE_RTP_PORT_MIN..MAX.
-  | 'MEDIA_PORTS_EXHAUSTED';
+  | 'MEDIA_PORTS_EXHAUSTED'
+  // Delivery channels (src/notify): see DeliveryChannel in src/notify/types.ts for what each means to the worker.
+  | 'DELIVERY_REJECTED'
+  | 'DELIVERY_THROTTLED'
+  | 'DELIVERY_UNAVAILABLE'
+  | 'DELIVERY_OUTCOME_UNKNOWN';
 
 export class ClaveError extends Error {
   readonly code: ClaveErrorCode;
