@@ -222,6 +222,9 @@ export class CallSession implements CallInput {
         ...(e.reference !== undefined ? { reference: e.reference } : {}),
       });
       result = toServiceResult(answer, this.#deps.clock.now());
+      if ('unavailable' in answer) {
+        this.#transcript.push({ at: this.#now(), type: 'note', text: `${e.service} not started: ${UNAVAILABLE_NOTES[answer.unavailable]}` });
+      }
     } catch (err) {
       this.#unavailable(err, 'service');
       result = { outcome: 'service_unavailable' };
@@ -314,5 +317,13 @@ function toServiceResult(answer: ServiceAnswer, now: number): ServiceResult {
       secrets: { key },
     };
   }
+  // The flow can tell the caller which part is down (a switch on `unavailable`).
+  if ('unavailable' in answer) return { outcome, vars: { unavailable: answer.unavailable } };
   return { outcome };
 }
+
+const UNAVAILABLE_NOTES = {
+  bank: 'the bank did not answer',
+  sms: 'the SMS channel is failing',
+  email: 'the e-mail channel is failing',
+} as const;

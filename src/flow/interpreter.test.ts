@@ -43,6 +43,23 @@ describe('unlock line flow', () => {
     expect(d.effects).toContainEqual({ type: 'input', node: 'pin', value: '****', secret: true });
   });
 
+  it('says which part is down when a service is unavailable, then offers an agent', () => {
+    const unavailable = (part?: string) => call({
+      ...ok,
+      service: (e) => ({ type: 'serviceDone', requestId: e.requestId, result: { outcome: 'service_unavailable', ...(part ? { vars: { unavailable: part } } : {}) } }),
+    });
+    const sms = unavailable('sms');
+    sms.keys('1 1 1 1 12345678 4821 2580');
+    expect(sms.prompts.slice(-2)).toEqual(['messages_unavailable', 'offer_agent']);
+    expect(sms.snapshot.outcome).toBe('service_unavailable');
+    const bank = unavailable('bank');
+    bank.keys('1 1 1 1 12345678 4821 2580');
+    expect(bank.prompts.slice(-2)).toEqual(['service_unavailable', 'offer_agent']);
+    const unsaid = unavailable();
+    unsaid.keys('1 1 1 1 12345678 4821 2580');
+    expect(unsaid.prompts.slice(-2)).toEqual(['service_unavailable', 'offer_agent']);
+  });
+
   it('switches the language of prompts with the language menu', () => {
     const d = call();
     d.keys('2');

@@ -1,6 +1,7 @@
 import type { BankPort } from '../bank/index.ts';
 import type { Logger } from '../log/index.ts';
 import { ClaveError, type Clock, isClaveError } from '../shared/index.ts';
+import type { OutboxChannel } from '../notify/index.ts';
 import type { Db } from '../store/index.ts';
 import { ActionLedger, type ServicesOutbox } from './action-ledger.ts';
 import { DEFAULT_SERVICES_CONFIG, type ServicesConfig } from './config.ts';
@@ -19,6 +20,8 @@ export interface ServicesDeps {
   dataKey: Buffer;
   config?: Partial<ServicesConfig>;
   logger?: Logger;
+  /** The delivery channels' health: a service whose message cannot go out now is not started. */
+  delivery?: { available(channel: OutboxChannel): boolean };
 }
 
 export interface Services {
@@ -60,6 +63,12 @@ export function createServices(deps: ServicesDeps): Services {
     if (req.service === 'signing_key') return readSigningKey(planDeps, customer, req, opts);
     const prepared = await planAction(planDeps, req.service, customer, req, opts);
     if (prepared.kind === 'refused') return { outcome: prepared.outcome };
+    // Promise nothing the line cannot deliver: the change waits for a call when its messages can go out.
+    const down = prepared.plan.messages.map((m) => m.channel).find((channel) => deps.delivery?.available(channel) === false);
+    if (down) {
+      deps.logger?.warn({ callId: req.callId, service: req.service, channel: down }, 'services: delivery channel down; service not started');
+      return { outcome: 'service_unavailable', unavailable: down };
+    }
     const answer = await runAction(ledger, deps.bank, prepared.plan, opts);
     switch (answer.kind) {
       case 'confirmed':
@@ -67,7 +76,7 @@ export function createServices(deps: ServicesDeps): Services {
       case 'refused':
         return { outcome: refusalOutcome(answer.code) };
       case 'unavailable':
-        return { outcome: 'service_unavailable' };
+        return { outcome: 'service_unavailable', unavailable: 'bank' };
     }
   }
 
@@ -76,7 +85,7 @@ export function createServices(deps: ServicesDeps): Services {
       try {
         return await serve(req, opts);
       } catch (err) {
-        if (isClaveError(err, 'BANK_UNAVAILABLE')) return { outcome: 'service_unavailable' };
+        if (isClaveError(err, 'BANK_UNAVAILABLE')) return { outcome: 'service_unavailable', unavailable: 'bank' };
         throw err;
       }
     },

@@ -59,13 +59,16 @@ export function servicesFixture(db: Db, config: Partial<ServicesConfig> = {}) {
   const dataKey = randomBytes(32);
   const bank = new FakeBank();
   const notifyOutbox: NotifyOutbox = createOutbox({ clock, dataKey });
+  /** Channels the tests declare down. */
+  const down = new Set<string>();
   const make = (outbox: ServicesOutbox = notifyOutbox): Services =>
-    createServices({ db, bank: bank.port, outbox, clock, dataKey, config });
+    createServices({ db, bank: bank.port, outbox, clock, dataKey, config, delivery: { available: (channel) => !down.has(channel) } });
   return {
     db,
     clock,
     dataKey,
     bank,
+    down,
     outbox: notifyOutbox,
     services: make(),
     make,

@@ -57,7 +57,7 @@ describe('nothing lost, nothing twice', () => {
 
   it('reconcile after a lost bank answer confirms with the same key and secret, releasing exactly once', async () => {
     f.bank.mode = 'lose_answer';
-    expect(await f.services.run(req('ebanking_recovery'))).toEqual({ outcome: 'service_unavailable' });
+    expect(await f.services.run(req('ebanking_recovery'))).toEqual({ outcome: 'service_unavailable', unavailable: 'bank' });
     expect(await statuses(f)).toEqual(['held', 'held']);
     f.bank.mode = 'ok';
     expect(await f.services.reconcile()).toEqual({ done: 1, failed: 0, cancelled: 0, pending: 0 });
@@ -178,6 +178,6 @@ async function startUnconfirmed(f: ServicesFixture, r: ServiceRequest): Promise<
   await gate.reached;
   f.bank.mode = 'unavailable';
   gate.open();
-  expect(await running).toEqual({ outcome: 'service_unavailable' });
+  expect(await running).toEqual({ outcome: 'service_unavailable', unavailable: 'bank' });
   expect(await f.actionRows()).toMatchObject([{ status: 'started' }]);
 }

@@ -115,7 +115,7 @@ describe('against the reference bank with the demo dataset', () => {
         return answer;
       },
     };
-    expect(await make(flaky).run(req('phonebanking_recovery', 'CUS-0002', { language: 'en' }))).toEqual({ outcome: 'service_unavailable' });
+    expect(await make(flaky).run(req('phonebanking_recovery', 'CUS-0002', { language: 'en' }))).toEqual({ outcome: 'service_unavailable', unavailable: 'bank' });
     expect((await bank.getCustomer('CUS-0002'))?.phonebanking?.status).toBe('password_change_required');
     await deliverAll();
     expect(mailbox.list({ to: '+34611222333' })).toEqual([]);

@@ -70,6 +70,12 @@ describe('services', () => {
       await expectNothingChanged();
     });
 
+    it.each(['sms', 'email'] as const)('does not start the recovery while the %s channel is down: it says so, changing nothing', async (channel) => {
+      f.down.add(channel);
+      expect(await f.services.run(req('ebanking_recovery'))).toEqual({ outcome: 'service_unavailable', unavailable: channel });
+      await expectNothingChanged();
+    });
+
     it('answers service_unavailable when the customer has no e-banking user', async () => {
       const maria = f.bank.customers[0];
       if (maria) maria.ebanking = null;
@@ -204,13 +210,13 @@ describe('services', () => {
 
     it('answers service_unavailable when the bank is down', async () => {
       f.bank.mode = 'unavailable';
-      expect(await f.services.run(req('signing_key', { reference: '55102938' }))).toEqual({ outcome: 'service_unavailable' });
+      expect(await f.services.run(req('signing_key', { reference: '55102938' }))).toEqual({ outcome: 'service_unavailable', unavailable: 'bank' });
     });
   });
 
   it('answers service_unavailable when the bank cannot even be asked for the customer', async () => {
     f.bank.mode = 'unavailable';
-    expect(await f.services.run(req('ebanking_recovery'))).toEqual({ outcome: 'service_unavailable' });
+    expect(await f.services.run(req('ebanking_recovery'))).toEqual({ outcome: 'service_unavailable', unavailable: 'bank' });
     await expectNothingChanged();
   });
 

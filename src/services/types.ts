@@ -21,8 +21,12 @@ export type SuccessOutcome = 'ebanking_user_recovered' | 'phonebanking_user_reco
 
 export type RefusalOutcome = 'contact_details_missing' | 'sim_swap_risk' | 'operation_not_found' | 'service_unavailable';
 
+/** What was down when a service answered service_unavailable: the bank, or the channel its message needed. */
+export type UnavailablePart = 'bank' | 'sms' | 'email';
+
 export type ServiceResult =
   | { outcome: SuccessOutcome }
+  | { outcome: 'service_unavailable'; unavailable: UnavailablePart }
   | { outcome: 'signing_key_read'; key: Sensitive<string>; expiresAt: Date; operation: Operation }
   | { outcome: RefusalOutcome };
 
