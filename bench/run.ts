@@ -6,7 +6,6 @@
  *     a given concurrency.
  * Figures are for comparing runs on the same machine, not targets asserted.
  */
-import { cpus, freemem, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,22 +16,11 @@ import { loadFlows } from '../src/flow/index.ts';
 import { FlowDriver } from '../src/flow/testing.ts';
 import { createLogger } from '../src/log/index.ts';
 import { startClave } from '../src/main.ts';
+import { machineLine, numberArg, percentile } from './machine.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CALLS = arg('calls', 200);
-const CONCURRENCY = arg('concurrency', 20);
-
-function machine(): void {
-  const cpu = cpus();
-  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}, ${process.platform}/${process.arch}`);
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const CALLS = numberArg('calls', 200);
+const CONCURRENCY = numberArg('concurrency', 20);
+const pct = percentile;
 
 async function interpreter(): Promise<void> {
   const bundle = await loadFlows();
@@ -93,6 +81,6 @@ async function line(): Promise<void> {
   }
 }
 
-machine();
+console.log(machineLine());
 await interpreter();
 await line();

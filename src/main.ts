@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createReferenceBank, importDataset, isBankEmpty, type BankPort } from './bank/index.ts';
 import { CallRecords, createLine, type Line } from './call/index.ts';
-import { createRtpMedia, registerSoftphone, startSipServer, type MediaClock, type SipServer } from './channel/index.ts';
+import { createRtpMedia, createThreadedMedia, registerSoftphone, startSipServer, type MediaClockStats, type RtpMedia, type SipServer } from './channel/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { loadOrCreateKeys } from './crypto/index.ts';
 import { loadFlows } from './flow/index.ts';
 import { buildApp } from './http/index.ts';
 import { createIdentity } from './identity/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { createOutbox, createOutboxWorker, DevMailbox, type OutboxWorker } from './notify/index.ts';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
+import {
+  createChannelHealth, createDeliveryMetrics, createOutbox, createOutboxWorker, type DevMailbox, type DeliveryReceipt, type OutboxWorker,
+} from './notify/index.ts';
 import { createServices } from './services/index.ts';
 import { createSpeech, type Speech } from './speech/index.ts';
 import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/index.ts';
@@ -48,8 +52,8 @@ export interface Clave {
   worker: OutboxWorker;
   /** Present when SIP is on (CLAVE_SIP_PORT). */
   sip: SipServer | undefined;
-  /** The process's media clock, when SIP is on (metrics). */
-  mediaClock: MediaClock | undefined;
+  /** The media clock's figures (summed over the media threads), when SIP is on (metrics). */
+  mediaClock: MediaClockStats | undefined;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -79,21 +83,37 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   }
 
   const identity = createIdentity({ db, bank, clock, zpk, defaultCountryCode: config.defaultCountry });
-  const services = createServices({ db, bank, outbox, clock, dataKey: keys.dataKey });
-  const devMailbox = config.devMailbox ? new DevMailbox({ clock }) : undefined;
-  if (!devMailbox) {
+  let delivery: DeliveryChannels;
+  try {
+    delivery = createDeliveryChannels(config, { clock, logger });
+  } catch (err) {
     await db.close();
-    throw new ClaveError('INVALID_CONFIG', 'CLAVE_DEV_MAILBOX=off needs a delivery channel, and none is configured');
+    throw err;
   }
+  const devMailbox = delivery.devMailbox;
+  const health = createChannelHealth(delivery.channels);
+  const metricsRegistry = new Registry();
+  collectDefaultMetrics({ register: metricsRegistry });
   const worker = createOutboxWorker({
     db,
     outbox,
     clock,
-    channels: { sms: devMailbox, email: devMailbox },
+    channels: delivery.channels,
     dataKey: keys.dataKey,
     logger,
+    health,
+    metrics: createDeliveryMetrics(metricsRegistry, health),
+    batch: config.outboxBatch,
+    leaseMs: config.outboxLeaseMs,
+    // A channel that has not answered within half the lease counts as failed, before another process may take the message.
+    deliverTimeoutMs: Math.min(60_000, config.outboxLeaseMs / 2),
     ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}),
   });
+  health.onChange((channel, status) => {
+    if (status.available) logger.info({ channel, provider: status.provider }, 'delivery channel recovered');
+    else logger.error({ channel, provider: status.provider, circuit: status.circuit }, 'delivery channel failing: the line stops promising its messages');
+  });
+  const services = createServices({ db, bank, outbox, clock, dataKey: keys.dataKey, delivery: health });
 
   const nodeId = config.nodeId ?? 'clave-1';
   const records = new CallRecords(db, nodeId);
@@ -134,7 +154,10 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     logger,
     adminToken,
     calls: records,
-    outbox: { list: (query) => outbox.list(db, query) },
+    outbox: { list: (query) => outbox.list(db, query), get: (id) => outbox.get(db, id) },
+    delivery: health,
+    metrics: metricsRegistry,
+    ...(delivery.smsStatusCallback ? { smsStatusCallback: smsStatusRoute(delivery.smsStatusCallback, worker) } : {}),
     devMailbox,
     bankRoutes: bank.routes,
     softphone: (server) => registerSoftphone(server, line, { clock }),
@@ -142,7 +165,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   });
   let speech: Speech | undefined;
   let sip: SipServer | undefined;
-  let mediaClock: MediaClock | undefined;
+  let media: RtpMedia | undefined;
   if (config.sipPort !== null) {
     speech = await createSpeech({
       dataDir: options.inMemory && !config.audioCacheDir ? undefined : (config.audioCacheDir ?? config.dataDir),
@@ -153,24 +176,32 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     // Every fixed prompt is ready before the first call: no caller waits for synthesis.
     const warmed = await speech.prompts.warm();
     logger.info(warmed, 'prompt audio ready');
-    const media = createRtpMedia({
+    const mediaOptions = {
       host: config.host,
       ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}),
       ports: config.rtpPorts,
       prompts: speech.prompts,
-      onError: (err) => logger.error({ err }, 'media tick failed'),
-    });
-    mediaClock = media.clock;
-    sip = await startSipServer({
-      host: config.host,
-      port: config.sipPort,
-      ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}),
-      clock,
-      logger,
-      line,
-      media,
-      trustedPeers: config.trustedPeers,
-    });
+    };
+    // RTP on worker threads (every core), or on this thread with CLAVE_MEDIA_THREADS=0.
+    media =
+      config.mediaThreads > 0
+        ? createThreadedMedia({ ...mediaOptions, threads: config.mediaThreads, logger })
+        : createRtpMedia({ ...mediaOptions, onError: (err) => logger.error({ err }, 'media tick failed') });
+    try {
+      sip = await startSipServer({
+        host: config.host,
+        port: config.sipPort,
+        ...(config.advertisedHost ? { advertisedHost: config.advertisedHost } : {}),
+        clock,
+        logger,
+        line,
+        media,
+        trustedPeers: config.trustedPeers,
+      });
+    } catch (err) {
+      await media.close();
+      throw err;
+    }
   }
   await app.listen({ host: config.host, port: config.httpPort });
   worker.start();
@@ -189,7 +220,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     devMailbox,
     worker,
     sip,
-    mediaClock,
+    mediaClock: media?.clock,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
@@ -203,12 +234,32 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         if (sip && sip.ua.calls.size > 0) await new Promise((r) => setTimeout(r, 1000));
         await app.close();
         await sip?.close();
+        // The calls' media is closed with them; the media threads end after their RTCP BYEs.
+        await media?.close();
         await speech?.close();
         await worker.stop();
+        await delivery.close();
         await db.close();
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The HTTP SMS provider's status callback: the channel checks the signature
+ * and reads the receipts; each is recorded before the provider hears 204, so
+ * a receipt is never acknowledged and then lost.
+ */
+function smsStatusRoute(
+  check: NonNullable<DeliveryChannels['smsStatusCallback']>,
+  worker: OutboxWorker,
+): (body: Buffer, headers: Record<string, string | string[] | undefined>) => Promise<{ ok: boolean; reason?: string }> {
+  return async (body, headers) => {
+    const result = check(body, headers);
+    if (!result.ok) return result;
+    for (const receipt of result.receipts satisfies DeliveryReceipt[]) await worker.receipt(receipt);
+    return { ok: true };
   };
 }
 

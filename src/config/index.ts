@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ClaveError } from '../shared/index.ts';
 
@@ -34,6 +35,8 @@ export const ConfigSchema = z.object({
   CLAVE_ADVERTISED_HOST: z.preprocess(empty, z.string().optional()),
   CLAVE_RTP_PORT_MIN: port.default(20000),
   CLAVE_RTP_PORT_MAX: port.default(29999),
+  /** Worker threads that send and receive RTP (split over the port range); 0 runs media on the main thread. */
+  CLAVE_MEDIA_THREADS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
   /** Comma-separated addresses whose P-Asserted-Identity is trusted (SIP trunks). */
   CLAVE_TRUSTED_PEERS: z.string().default(''),
   /** Studio recordings that replace synthesized prompts: <dir>/<language>/<promptId>.wav. */
@@ -42,6 +45,18 @@ export const ConfigSchema = z.object({
   CLAVE_AUDIO_CACHE_DIR: z.preprocess(empty, z.string().optional()),
   /** Zone PIN key shared with the bank, 32 hex digits; generated in the data dir when unset. */
   CLAVE_ZPK: z.preprocess(empty, z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits').optional()),
+  /** E-mail relay: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; unset: the development mailbox. */
+  CLAVE_SMTP_URL: z.preprocess(empty, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  /** The From of e-mails, e.g. "Banco Demo <no-reply@bank.example>". */
+  CLAVE_SMTP_FROM: z.string().default('Clave <no-reply@clave.invalid>'),
+  /** SMS centre: smpp://system_id:password@host:2775?source_addr=Bank&window=10; unset: see CLAVE_SMS_HTTP_CONFIG. */
+  CLAVE_SMPP_URL: z.preprocess(empty, z.string().regex(/^smpp:\/\//, 'must start with smpp://').optional()),
+  /** An HTTP SMS provider, as one JSON document (see the README); exclusive with CLAVE_SMPP_URL. */
+  CLAVE_SMS_HTTP_CONFIG: z.preprocess(empty, z.string().optional()),
+  /** Outbox messages claimed per round by this process's delivery worker. */
+  CLAVE_OUTBOX_BATCH: z.coerce.number().int().min(1).max(500).default(20),
+  /** How long a delivery worker's claim holds before another process may retry the message (a worker that died). */
+  CLAVE_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
 });
 
 export interface Config {
@@ -64,9 +79,16 @@ export interface Config {
   sipPort: number | null;
   advertisedHost: string | undefined;
   rtpPorts: { min: number; max: number };
+  mediaThreads: number;
   trustedPeers: string[];
   recordedPromptsDir: string | undefined;
   audioCacheDir: string | undefined;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  smppUrl: string | undefined;
+  smsHttpConfig: string | undefined;
+  outboxBatch: number;
+  outboxLeaseMs: number;
 }
 
 /**
@@ -81,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ClaveError('INVALID_CONFIG', `${name}: ${issue?.message ?? 'invalid'}`, { variable: name });
   }
   const c = parsed.data;
+  if (c.CLAVE_SMPP_URL && c.CLAVE_SMS_HTTP_CONFIG) {
+    throw new ClaveError('INVALID_CONFIG', 'CLAVE_SMS_HTTP_CONFIG: set either CLAVE_SMPP_URL or CLAVE_SMS_HTTP_CONFIG, not both', { variable: 'CLAVE_SMS_HTTP_CONFIG' });
+  }
   if (c.CLAVE_RTP_PORT_MAX - c.CLAVE_RTP_PORT_MIN < 2) {
     throw new ClaveError('INVALID_CONFIG', 'CLAVE_RTP_PORT_MAX: must be at least 2 above CLAVE_RTP_PORT_MIN', { variable: 'CLAVE_RTP_PORT_MAX' });
   }
@@ -104,8 +129,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sipPort: c.CLAVE_SIP_PORT === 'off' ? null : c.CLAVE_SIP_PORT,
     advertisedHost: c.CLAVE_ADVERTISED_HOST,
     rtpPorts: { min: c.CLAVE_RTP_PORT_MIN, max: c.CLAVE_RTP_PORT_MAX },
+    mediaThreads: c.CLAVE_MEDIA_THREADS,
     trustedPeers: c.CLAVE_TRUSTED_PEERS.split(',').map((s) => s.trim()).filter(Boolean),
     recordedPromptsDir: c.CLAVE_RECORDED_PROMPTS_DIR,
     audioCacheDir: c.CLAVE_AUDIO_CACHE_DIR,
+    smtpUrl: c.CLAVE_SMTP_URL,
+    smtpFrom: c.CLAVE_SMTP_FROM,
+    smppUrl: c.CLAVE_SMPP_URL,
+    smsHttpConfig: c.CLAVE_SMS_HTTP_CONFIG,
+    outboxBatch: c.CLAVE_OUTBOX_BATCH,
+    outboxLeaseMs: c.CLAVE_OUTBOX_LEASE_SECONDS * 1000,
   };
 }

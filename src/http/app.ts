@@ -2,14 +2,23 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { z } from 'zod';
 import type { CallFilter, CallRecord } from '../call/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { OutboxListQuery, OutboxRecord } from '../notify/index.ts';
+import type { ChannelStatus, OutboxListQuery, OutboxRecord } from '../notify/index.ts';
 import { bearerGuard } from './auth.ts';
 
 export interface AppDeps {
   logger: Logger;
   adminToken: string;
   calls: { list(filter: CallFilter): Promise<CallRecord[]>; get(callId: string): Promise<CallRecord | null> };
-  outbox: { list(query: OutboxListQuery): Promise<OutboxRecord[]> };
+  outbox: { list(query: OutboxListQuery): Promise<OutboxRecord[]>; get(id: string): Promise<OutboxRecord | null> };
+  /** The delivery channels' health (GET /api/delivery). */
+  delivery?: { status(): ChannelStatus[] };
+  /** Prometheus exposition (GET /metrics, behind the admin token like the API). */
+  metrics?: { contentType: string; metrics(): Promise<string> };
+  /**
+   * An SMS provider's signed status callback (POST /webhooks/sms/status): the
+   * raw body and headers go to the channel, which checks the signature.
+   */
+  smsStatusCallback?: (rawBody: Buffer, headers: Record<string, string | string[] | undefined>) => Promise<{ ok: boolean; reason?: string }>;
   /** Present only while the development mailbox is the delivery channel. */
   devMailbox?: { list(): unknown[] };
   /** The reference bank's e-banking side, when the embedded bank is on. */
@@ -83,6 +92,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (!q.success) return reply.code(400).send({ error: 'bad_request', message: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
         return deps.outbox.list(q.data as OutboxListQuery);
       });
+
+      api.get<{ Params: { id: string } }>('/outbox/:id', async (request, reply) => {
+        const record = await deps.outbox.get(request.params.id);
+        if (!record) return reply.code(404).send({ error: 'not_found', message: `no outbox message ${request.params.id}` });
+        return record;
+      });
+
+      if (deps.delivery) {
+        const delivery = deps.delivery;
+        api.get('/delivery', () => Promise.resolve({ channels: delivery.status() }));
+      }
       done();
     },
     { prefix: '/api' },
@@ -93,6 +113,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register((dev, _opts, done) => {
       dev.addHook('onRequest', bearerGuard(deps.adminToken));
       dev.get('/dev/mailbox', () => Promise.resolve(mailbox.list()));
+      done();
+    });
+  }
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    await app.register((m, _opts, done) => {
+      m.addHook('onRequest', bearerGuard(deps.adminToken));
+      m.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+      done();
+    });
+  }
+
+  if (deps.smsStatusCallback) {
+    const callback = deps.smsStatusCallback;
+    await app.register((hooks, _opts, done) => {
+      // The signature covers the exact bytes the provider sent: keep them raw.
+      hooks.removeAllContentTypeParsers();
+      hooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, next) => next(null, body));
+      hooks.post('/webhooks/sms/status', async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const result = await callback(body, request.headers);
+        if (!result.ok) {
+          request.log.warn({ reason: result.reason }, 'SMS status callback refused');
+          return reply.code(401).send({ error: 'unauthorized', message: 'signature check failed' });
+        }
+        return reply.code(204).send();
+      });
       done();
     });
   }

@@ -75,7 +75,7 @@ export function createOutbox(deps: { clock: Clock; dataKey: Buffer }): NotifyOut
         [ids, at],
       );
       // Releasing twice is harmless (a retry after a lost answer); releasing what was cancelled or expired is a bug.
-      await assertReached(tx, ids, 'release', ['pending', 'sending', 'delivered', 'failed']);
+      await assertReached(tx, ids, 'release', ['pending', 'sending', 'sent', 'delivered', 'failed']);
     },
 
     async cancel(tx, ids, reason) {

@@ -102,77 +102,102 @@ export interface AttemptRecord {
   error?: string | null;
 }
 
-async function insertAttempt(tx: Queryable, a: AttemptRecord): Promise<void> {
+/** Attempt rows in one statement (rows travel as one JSON parameter, the same on both drivers). */
+async function insertAttempts(tx: Queryable, attempts: AttemptRecord[]): Promise<void> {
+  if (attempts.length === 0) return;
   await tx.query(
     `INSERT INTO notify_attempts (message_id, attempt, provider, started_at, ended_at, outcome, provider_id, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id, attempt) DO NOTHING`,
-    [a.messageId, a.attempt, a.provider, a.startedAt, a.endedAt, a.outcome, a.providerId ?? null, a.error ?? null],
+     SELECT a.message_id, a.attempt, a.provider, a.started_at, a.ended_at, a.outcome, a.provider_id, a.error
+     FROM jsonb_to_recordset($1::jsonb) AS a(message_id text, attempt int, provider text, started_at timestamptz,
+       ended_at timestamptz, outcome text, provider_id text, error text)
+     ON CONFLICT (message_id, attempt) DO NOTHING`,
+    [JSON.stringify(attempts.map((a) => ({
+      message_id: a.messageId, attempt: a.attempt, provider: a.provider, started_at: a.startedAt.toISOString(),
+      ended_at: a.endedAt.toISOString(), outcome: a.outcome, provider_id: a.providerId ?? null, error: a.error ?? null,
+    })))],
   );
 }
 
-/**
- * The provider took the message: `sent` when a receipt is due, else
- * `delivered`; the secret is wiped either way (we never send it again).
- * A receipt that overtook this record settles it at once. Returns the
- * status reached, or null when the lease had been lost meanwhile
- * (another worker owns the message now).
- */
-export async function recordAccepted(
-  db: Db,
-  attempt: Omit<AttemptRecord, 'outcome'>,
-  result: DeliveryResult,
-): Promise<'sent' | 'delivered' | 'failed' | null> {
-  const status = result.awaitingReceipt ? 'sent' : 'delivered';
-  return db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE notify_outbox
-       SET status = $3, secret_sealed = NULL, sent_at = $2, delivered_at = CASE WHEN $3 = 'delivered' THEN $2::timestamptz END,
-           provider_id = $4, lease_until = NULL, last_error = NULL, updated_at = $2
-       WHERE id = $1 AND status = 'sending' RETURNING id`,
-      [attempt.messageId, attempt.endedAt, status, result.providerId.slice(0, 200)],
-    );
-    await insertAttempt(tx, { ...attempt, outcome: 'accepted', providerId: result.providerId.slice(0, 200) });
-    if (rows.length === 0) return null;
-    if (status === 'sent') {
-      const refs = result.providerRefs && result.providerRefs.length > 0 ? result.providerRefs : [result.providerId];
-      for (const ref of new Set(refs)) {
-        await tx.query(
-          'INSERT INTO notify_provider_refs (provider, ref, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [attempt.provider, ref.slice(0, 200), attempt.messageId],
-        );
-      }
-      // A receipt may have overtaken this record.
-      const settled = await settleFromReceipts(tx, attempt.messageId, attempt.endedAt);
-      if (settled) return settled.status;
-    }
-    return status;
-  });
+export interface Accepted {
+  attempt: Omit<AttemptRecord, 'outcome'>;
+  result: DeliveryResult;
 }
 
-/** A failed attempt: retried at `retryAt`, or failed for good (secret wiped) when it is null. */
-export async function recordFailed(
-  db: Db,
-  attempt: AttemptRecord,
-  retryAt: Date | null,
-  reason: string,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (retryAt === null) {
-      await tx.query(
-        `UPDATE notify_outbox SET status = 'failed', secret_sealed = NULL, lease_until = NULL, last_error = $3, updated_at = $2
-         WHERE id = $1 AND status = 'sending'`,
-        [attempt.messageId, attempt.endedAt, reason],
-      );
-    } else {
-      await tx.query(
-        `UPDATE notify_outbox SET status = 'pending', lease_until = NULL, last_error = $3, next_attempt_at = $4, updated_at = $2
-         WHERE id = $1 AND status = 'sending'`,
-        [attempt.messageId, attempt.endedAt, reason, retryAt],
-      );
-    }
-    await insertAttempt(tx, attempt);
-  });
+export interface Failed {
+  attempt: AttemptRecord;
+  /** Null: failed for good (secret wiped). */
+  retryAt: Date | null;
+  reason: string;
 }
+
+/**
+ * Records a round's outcomes in one transaction, a few statements whatever
+ * the number of messages. An accepted message is `sent` when a receipt is
+ * due, else `delivered`; its secret is wiped either way (we never send it
+ * again), and a receipt that overtook this record settles it at once. A
+ * failed one is retried at `retryAt`, or failed for good. Returns the status
+ * each message reached; a message missing from the map had lost its lease
+ * meanwhile (another worker owns it now).
+ */
+export async function recordRound(db: Db, accepted: Accepted[], failed: Failed[]): Promise<Map<string, OutboxStatusReached>> {
+  const reached = new Map<string, OutboxStatusReached>();
+  if (accepted.length === 0 && failed.length === 0) return reached;
+  await db.transaction(async (tx) => {
+    if (accepted.length > 0) {
+      const rows = await tx.query<{ id: string; status: 'sent' | 'delivered' }>(
+        `UPDATE notify_outbox o
+         SET status = v.status, secret_sealed = NULL, sent_at = v.at,
+             delivered_at = CASE WHEN v.status = 'delivered' THEN v.at END,
+             provider_id = v.provider_id, lease_until = NULL, last_error = NULL, updated_at = v.at
+         FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, at timestamptz, provider_id text)
+         WHERE o.id = v.id AND o.status = 'sending'
+         RETURNING o.id, o.status`,
+        [JSON.stringify(accepted.map(({ attempt, result }) => ({
+          id: attempt.messageId, status: result.awaitingReceipt ? 'sent' : 'delivered',
+          at: attempt.endedAt.toISOString(), provider_id: result.providerId.slice(0, 200),
+        })))],
+      );
+      for (const r of rows) reached.set(r.id, r.status);
+      const refs = accepted.flatMap(({ attempt, result }) => {
+        if (!result.awaitingReceipt || !reached.has(attempt.messageId)) return [];
+        const all = result.providerRefs && result.providerRefs.length > 0 ? result.providerRefs : [result.providerId];
+        return [...new Set(all)].map((ref) => ({ provider: attempt.provider, ref: ref.slice(0, 200), message_id: attempt.messageId }));
+      });
+      if (refs.length > 0) {
+        await tx.query(
+          `INSERT INTO notify_provider_refs (provider, ref, message_id)
+           SELECT provider, ref, message_id FROM jsonb_to_recordset($1::jsonb) AS r(provider text, ref text, message_id text)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(refs)],
+        );
+        // Receipts may have overtaken these records.
+        const sentIds = [...new Set(refs.map((r) => r.message_id))];
+        for (const s of await settleFromReceipts(tx, sentIds, accepted[0]!.attempt.endedAt)) reached.set(s.id, s.status);
+      }
+    }
+    for (const f of failed) {
+      const rows = f.retryAt === null
+        ? await tx.query(
+          `UPDATE notify_outbox SET status = 'failed', secret_sealed = NULL, lease_until = NULL, last_error = $3, updated_at = $2
+           WHERE id = $1 AND status = 'sending' RETURNING id`,
+          [f.attempt.messageId, f.attempt.endedAt, f.reason],
+        )
+        : await tx.query(
+          `UPDATE notify_outbox SET status = 'pending', lease_until = NULL, last_error = $3, next_attempt_at = $4, updated_at = $2
+           WHERE id = $1 AND status = 'sending' RETURNING id`,
+          [f.attempt.messageId, f.attempt.endedAt, f.reason, f.retryAt],
+        );
+      if (rows.length > 0) reached.set(f.attempt.messageId, f.retryAt === null ? 'failed' : 'pending');
+    }
+    await insertAttempts(tx, [
+      ...accepted.map(({ attempt, result }) => ({ ...attempt, outcome: 'accepted' as const, providerId: result.providerId.slice(0, 200) })),
+      ...failed.map((f) => f.attempt),
+    ]);
+  });
+  return reached;
+}
+
+export type OutboxStatusReached = 'sent' | 'delivered' | 'failed' | 'pending';
 
 /**
  * The channel's circuit was open: nothing reached the provider, so the
@@ -208,27 +233,27 @@ export async function recordReceipt(
     );
     const messageId = owner[0]?.message_id;
     if (!messageId) return null;
-    const settled = await settleFromReceipts(tx, messageId, receipt.at);
-    return settled ? { messageId, ...settled } : null;
+    const [settled] = await settleFromReceipts(tx, [messageId], receipt.at);
+    return settled ? { messageId, status: settled.status, channel: settled.channel } : null;
   });
 }
 
 /**
  * A `sent` message is failed as soon as one of its parts failed, delivered
- * once every part is. Returns the status reached, or null when it is not
- * decided yet.
+ * once every part is. Returns the messages settled now, with their status.
  */
 async function settleFromReceipts(
-  tx: Queryable, messageId: string, at: Date,
-): Promise<{ status: 'delivered' | 'failed'; channel: OutboxChannel } | null> {
-  const rows = await tx.query<{ status: 'delivered' | 'failed'; channel: OutboxChannel }>(
+  tx: Queryable, messageIds: string[], at: Date,
+): Promise<{ id: string; status: 'delivered' | 'failed'; channel: OutboxChannel }[]> {
+  return tx.query<{ id: string; status: 'delivered' | 'failed'; channel: OutboxChannel }>(
     `WITH parts AS (
-       SELECT count(*)::int AS refs, count(r.status)::int AS receipts,
+       SELECT p.message_id, count(*)::int AS refs, count(r.status)::int AS receipts,
               count(*) FILTER (WHERE r.status = 'failed')::int AS failed,
               string_agg(DISTINCT r.detail, '; ') AS detail
        FROM notify_provider_refs p
        LEFT JOIN notify_receipts r ON r.provider = p.provider AND r.ref = p.ref
-       WHERE p.message_id = $1
+       WHERE p.message_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+       GROUP BY p.message_id
      )
      UPDATE notify_outbox o
      SET status = CASE WHEN parts.failed > 0 THEN 'failed' ELSE 'delivered' END,
@@ -236,9 +261,8 @@ async function settleFromReceipts(
          last_error = CASE WHEN parts.failed > 0 THEN 'receipt: ' || parts.detail ELSE o.last_error END,
          receipt_detail = parts.detail, updated_at = $2
      FROM parts
-     WHERE o.id = $1 AND o.status = 'sent' AND (parts.failed > 0 OR (parts.refs > 0 AND parts.receipts = parts.refs))
-     RETURNING o.status, o.channel`,
-    [messageId, at],
+     WHERE o.id = parts.message_id AND o.status = 'sent' AND (parts.failed > 0 OR (parts.refs > 0 AND parts.receipts = parts.refs))
+     RETURNING o.id, o.status, o.channel`,
+    [JSON.stringify(messageIds), at],
   );
-  return rows[0] ?? null;
 }

@@ -11,7 +11,7 @@ import { fillSecret, placeholdersOf, SECRET_SLOT } from './render.ts';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import type { DeliveryChannel, DeliveryReceipt, OutboxChannel } from './types.ts';
 import {
-  claimDue, expireDue, recordAccepted, recordFailed, recordHeldBack, recordReceipt, recoverStale, type ClaimedMessage,
+  claimDue, expireDue, recordHeldBack, recordReceipt, recordRound, recoverStale, type Accepted, type ClaimedMessage, type Failed,
 } from './worker-queries.ts';
 
 export interface OutboxWorkerOptions {
@@ -118,10 +118,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     metrics.failed(msg.channel, providers[msg.channel], reason);
   }
 
-  async function deliverOne(msg: ClaimedMessage): Promise<void> {
+  type Attempted =
+    | { kind: 'accepted'; msg: ClaimedMessage; accepted: Accepted }
+    | { kind: 'failed'; msg: ClaimedMessage; failed: Failed; gaveUp: FailureReason | null }
+    | { kind: 'heldBack'; msg: ClaimedMessage };
+
+  /** Sends one claimed message; writes nothing (the round records all its outcomes in one transaction). */
+  async function attemptOne(msg: ClaimedMessage): Promise<Attempted> {
     const provider = providers[msg.channel];
-    const startedAt = now();
-    const attempt = { messageId: msg.id, attempt: msg.attempts, provider, startedAt };
+    const attempt = { messageId: msg.id, attempt: msg.attempts, provider, startedAt: now() };
     let secret: string | null = null;
     try {
       if (msg.secret_sealed !== null) secret = open(msg.secret_sealed, dataKey, msg.id).reveal();
@@ -129,48 +134,35 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (err) {
       // Retrying cannot fix a wrong data key or a tampered row.
       const error = `secret unavailable: ${describeFailure(err, [])}`;
-      await recordFailed(db, { ...attempt, endedAt: now(), outcome: 'failed', error }, null, error);
-      metrics.attempt(msg.channel, provider, 'failed');
-      failMetric(msg, 'secret_unavailable');
       logger?.error({ messageId: msg.id }, 'notify: secret cannot be opened; message failed');
-      return;
+      return { kind: 'failed', msg, failed: { attempt: { ...attempt, endedAt: now(), outcome: 'failed', error }, retryAt: null, reason: error }, gaveUp: 'secret_unavailable' };
     }
     const text = fillSecret(msg.body, secret);
     try {
       const result = await health.execute(msg.channel, () => withDeadline(channels[msg.channel].deliver({
         id: msg.id, channel: msg.channel, to: msg.recipient, subject: msg.subject, text, language: msg.language, expiresAt: msg.expires_at,
       })));
-      // If this write is lost the lease runs out and the message is sent again: at-least-once.
-      const status = await recordAccepted(db, { ...attempt, endedAt: now() }, result);
-      metrics.attempt(msg.channel, provider, 'accepted');
-      metrics.sent(msg.channel, provider);
-      if (status === 'delivered') metrics.delivered(msg.channel, provider);
-      if (status === 'failed') failMetric(msg, 'receipt');
-      logger?.info({ messageId: msg.id, channel: msg.channel, provider, attempts: msg.attempts, status }, 'notify: accepted by the provider');
+      return { kind: 'accepted', msg, accepted: { attempt: { ...attempt, endedAt: now() }, result } };
     } catch (err) {
-      await recordFailure(msg, attempt, err, [text, secret]);
+      return failure(msg, attempt, err, [text, secret]);
     }
   }
 
-  async function recordFailure(
+  function failure(
     msg: ClaimedMessage, attempt: { messageId: string; attempt: number; provider: string; startedAt: Date },
     err: unknown, clear: (string | null)[],
-  ): Promise<void> {
-    const failure = classifyFailure(err);
+  ): Attempted {
+    const classified = classifyFailure(err);
     const error = describeFailure(err, clear);
     const endedAt = now();
-    if (failure.outcome === 'circuit_open') {
-      await recordHeldBack(db, msg.id, endedAt, new Date(endedAt.getTime() + heldBackMs));
-      metrics.attempt(msg.channel, attempt.provider, 'circuit_open');
-      return;
-    }
+    if (classified.outcome === 'circuit_open') return { kind: 'heldBack', msg };
     let retryAt: Date | null = null;
     let reason = error;
     let gaveUp: FailureReason | null = null;
-    if (!failure.retryable) gaveUp = 'rejected';
+    if (!classified.retryable) gaveUp = 'rejected';
     else if (msg.attempts >= retry.maxAttempts) gaveUp = 'attempts_exhausted';
     else {
-      const delay = Math.max(retryDelayMs(retry, msg.attempts, random()), failure.retryAfterMs ?? 0);
+      const delay = Math.max(retryDelayMs(retry, msg.attempts, random()), classified.retryAfterMs ?? 0);
       retryAt = new Date(endedAt.getTime() + delay);
       if (msg.expires_at && retryAt >= msg.expires_at) {
         retryAt = null;
@@ -178,11 +170,37 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         reason = `${error}; not retried: the message's lifetime ends before the next attempt`;
       }
     }
-    await recordFailed(db, { ...attempt, endedAt, outcome: failure.outcome, error }, retryAt, reason);
-    metrics.attempt(msg.channel, attempt.provider, failure.outcome);
-    if (gaveUp) failMetric(msg, gaveUp);
-    else metrics.retried(msg.channel, attempt.provider);
-    logger?.warn({ messageId: msg.id, attempts: msg.attempts, outcome: failure.outcome, gaveUp, error }, 'notify: delivery failed');
+    logger?.warn({ messageId: msg.id, attempts: msg.attempts, outcome: classified.outcome, gaveUp, error }, 'notify: delivery failed');
+    return { kind: 'failed', msg, failed: { attempt: { ...attempt, endedAt, outcome: classified.outcome, error }, retryAt, reason }, gaveUp };
+  }
+
+  /** Writes a round's outcomes (one transaction), then counts them. If the write is lost, the leases run out and the messages go again: at-least-once. */
+  async function record(attempted: Attempted[]): Promise<void> {
+    const accepted = attempted.flatMap((a) => (a.kind === 'accepted' ? [a.accepted] : []));
+    const failed = attempted.flatMap((a) => (a.kind === 'failed' ? [a.failed] : []));
+    const reached = await recordRound(db, accepted, failed);
+    const heldBackUntil = new Date(clock.now() + heldBackMs);
+    for (const a of attempted) {
+      const provider = providers[a.msg.channel];
+      if (a.kind === 'heldBack') {
+        await recordHeldBack(db, a.msg.id, now(), heldBackUntil);
+        metrics.attempt(a.msg.channel, provider, 'circuit_open');
+        continue;
+      }
+      if (!reached.has(a.msg.id)) continue;
+      if (a.kind === 'accepted') {
+        const status = reached.get(a.msg.id);
+        metrics.attempt(a.msg.channel, provider, 'accepted');
+        metrics.sent(a.msg.channel, provider);
+        if (status === 'delivered') metrics.delivered(a.msg.channel, provider);
+        if (status === 'failed') failMetric(a.msg, 'receipt');
+        logger?.info({ messageId: a.msg.id, channel: a.msg.channel, provider, attempts: a.msg.attempts, status }, 'notify: accepted by the provider');
+      } else {
+        metrics.attempt(a.msg.channel, provider, a.failed.attempt.outcome);
+        if (a.gaveUp) failMetric(a.msg, a.gaveUp);
+        else metrics.retried(a.msg.channel, provider);
+      }
+    }
   }
 
   async function withDeadline<T>(work: Promise<T>): Promise<T> {
@@ -204,10 +222,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     await recoverStale(db, now(), retry.maxAttempts);
     metrics.expired(await expireDue(db, now()));
     const claimed = await claimDue(db, now(), leaseMs, batch, providers);
-    const results = await Promise.allSettled(claimed.map(deliverOne));
-    for (const r of results) {
-      if (r.status === 'rejected') logger?.error({ error: describeFailure(r.reason, []) }, 'notify: recording a delivery failed');
-    }
+    // attemptOne never throws: every failure is an outcome to record.
+    await record(await Promise.all(claimed.map(attemptOne)));
     return claimed.length;
   }
 

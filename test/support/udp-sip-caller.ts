@@ -98,8 +98,13 @@ export class UdpSipCaller {
   /** The 200's SDP answer. */
   answer = '';
 
-  /** INVITE, wait for the 200 (bounded), ACK. Returns the final status. */
-  async invite(opts: { target: string; dialed: string; from: string; timeoutMs?: number }): Promise<number> {
+  /**
+   * INVITE, wait for the 200 (bounded), ACK. Returns the final status. The
+   * offer has PCMU and telephone-event, or PCMU alone with `events: false`
+   * (a carrier that sends keys as in-band tones).
+   */
+  async invite(opts: { target: string; dialed: string; from: string; timeoutMs?: number; events?: boolean }): Promise<number> {
+    const events = opts.events ?? true;
     const [host = '127.0.0.1', port = '5060'] = opts.target.split(':');
     this.#target = { host, port: Number(port) };
     this.#dialed = opts.dialed;
@@ -111,10 +116,9 @@ export class UdpSipCaller {
       's=-',
       'c=IN IP4 127.0.0.1',
       't=0 0',
-      `m=audio ${this.mediaPort} RTP/AVP 0 101`,
+      `m=audio ${this.mediaPort} RTP/AVP 0${events ? ' 101' : ''}`,
       'a=rtpmap:0 PCMU/8000',
-      'a=rtpmap:101 telephone-event/8000',
-      'a=fmtp:101 0-15',
+      ...(events ? ['a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15'] : []),
       'a=ptime:20',
       'a=sendrecv',
       '',

@@ -3,6 +3,20 @@ import { performance } from 'node:perf_hooks';
 /** One packet time: G.711 at 8 kHz, 160 samples. */
 export const PTIME_MS = 20;
 
+/**
+ * What metrics read of the media clock: a MediaClock's own fields, or the
+ * sum (and worst) over the clocks of every media worker thread. Writing 0
+ * resets a figure, e.g. before a benchmark level.
+ */
+export interface MediaClockStats {
+  /** Streams ticking (calls with media started). */
+  readonly size: number;
+  /** The worst lateness of a tick, in ms. */
+  worstLateMs: number;
+  /** Ticks given up on after stalls. */
+  skipped: number;
+}
+
 export interface MediaClockOptions {
   /** Ticks run back to back after a stall before the clock gives up on the backlog (default 3). */
   maxCatchUp?: number;
@@ -24,7 +38,7 @@ export interface MediaClockOptions {
  *   // … on hang-up:
  *   unsubscribe();
  */
-export class MediaClock {
+export class MediaClock implements MediaClockStats {
   readonly #subscribers = new Set<(tick: number) => void>();
   readonly #maxCatchUp: number;
   readonly #onError: (err: unknown) => void;

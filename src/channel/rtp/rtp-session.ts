@@ -1,42 +1,15 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import type { Socket } from 'node:dgram';
-import { performance } from 'node:perf_hooks';
 import type { RenderedPrompt } from '../../call/index.ts';
-import { g711Codec, isRtcpPacket, parseRtp, TelephoneEventDetector, writeRtpHeader, type G711Codec, type G711Name, type SdpDirection } from '../media/index.ts';
+import type { G711Codec, G711Name } from '../media/index.ts';
 import type { MediaSession } from '../sip/ua/media-port.ts';
-import type { MediaClock } from './media-clock.ts';
-import { bindPortPair } from './port-pair.ts';
-import { RtcpReporter } from './rtcp-reporter.ts';
+import { RtpStream, type Negotiated, type RtpStreamOptions } from './rtp-stream.ts';
 
-const SAMPLES_PER_PACKET = 160;
-const HEADER = 12;
+export type { Negotiated } from './rtp-stream.ts';
 
-/** The outcome of SDP negotiation, as the RTP session needs it. */
-export interface Negotiated {
-  answerSdp: string;
-  codec: { name: G711Name; pt: number };
-  telephoneEvent: { pt: number } | null;
-  remote: { address: string; port: number };
-  /** Our side of the stream as answered; we send RTP only when it is sendrecv or sendonly (default sendrecv). */
-  direction?: SdpDirection;
-  /** The peer's RTCP address from a=rtcp (RFC 3605); default its RTP port + 1. */
-  rtcp?: { address: string; port: number } | null;
-}
-
-export interface RtpSessionDeps {
-  clock: MediaClock;
+export interface RtpSessionDeps extends RtpStreamOptions {
   /** Answers an offer for this session's local address and port; null when nothing is in common. */
   negotiate(offerSdp: string, local: { address: string; port: number }): Negotiated | null;
   /** 8 kHz linear audio for a prompt (cached by the speech context). */
   audio(prompt: RenderedPrompt, language: string): Promise<Int16Array>;
-  /** In-band tone detection on decoded audio, for carriers that send tones. */
-  inband?: () => { push(samples: Int16Array): string[] };
-  /** RTCP's minimum report interval (RFC 3550 §6.2), 5 s by default; tests shorten it. */
-  rtcpIntervalMs?: number;
-  /** Uniform in [0, 1) for the RTCP interval; tests pin it. */
-  random?: () => number;
-  /** Unix milliseconds for RTCP's NTP timestamps. */
-  wallclock?: () => number;
 }
 
 /** G.711 of a prompt, encoded once per codec and shared by every call that plays it. */
@@ -50,16 +23,10 @@ function encoded(audio: Int16Array, codec: G711Codec): Buffer {
   return buf;
 }
 
-const isNullAddress = (address: string) => address === '0.0.0.0' || address === '::';
-
 /**
- * One call's RTP (RFC 3550): sends prompts as G.711 at the media clock's
- * 20 ms pace (silence between them, so sequence numbers and timestamps run
- * on), marks the first packet of each prompt, latches onto the address the
- * caller's RTP comes from (symmetric RTP, for callers behind NAT), turns
- * RFC 4733 events and in-band tones into keys, and reports on RTCP
- * (RtcpReporter). On a recvonly/inactive stream or a null address it keeps
- * time and ends prompts without sending.
+ * One call's media on the thread that runs the call (CLAVE_MEDIA_THREADS=0):
+ * the MediaSession of the SIP UA over an RtpStream, answering the SDP offer
+ * and turning prompts into G.711 clips from the speech context's audio.
  *
  * @example
  *   const session = await RtpSession.open('192.0.2.10', { min: 20000, max: 29999 }, deps);
@@ -69,236 +36,87 @@ const isNullAddress = (address: string) => address === '0.0.0.0' || address === 
  *   session.play([greeting], 'es', () => input.promptEnded(playId));
  */
 export class RtpSession implements MediaSession {
-  onDigit: (key: string) => void = () => {};
-  readonly #socket: Socket;
-  readonly #rtcpSocket: Socket;
-  readonly #rtcp: RtcpReporter;
+  readonly #stream: RtpStream;
   readonly #deps: RtpSessionDeps;
-  readonly #local: { address: string; port: number };
-  readonly #ssrc = randomInt(1, 0xffffffff);
-  #seq = randomInt(0, 0xffff);
-  #ts = randomInt(0, 0xffffffff);
-  #codec: G711Codec | null = null;
-  #pt = 0;
-  #eventPt: number | null = null;
-  #remote: { address: string; port: number } | null = null;
-  #sending = true;
-  #latched = false;
-  /** After latching the socket is connected to the caller: sends skip the per-packet address lookup. */
-  #link: 'open' | 'connecting' | 'connected' = 'open';
-  #unsubscribe: (() => void) | null = null;
-  #closed = false;
-  readonly #events = new TelephoneEventDetector();
-  #sawEvents = false;
-  #inband: { push(samples: Int16Array): string[] } | null = null;
-  /** Prompts queued: encoded audio and where we are in it. */
-  #queue: { audio: Buffer; offset: number; first: boolean }[] = [];
-  #onEnded: (() => void) | null = null;
+  readonly #host: string;
   #generation = 0;
-  /** RTP packets sent, for tests, metrics and RTCP. */
-  sent = 0;
+  #closed = false;
 
-  private constructor(pair: { port: number; rtp: Socket; rtcp: Socket }, host: string, deps: RtpSessionDeps) {
-    this.#socket = pair.rtp;
-    this.#rtcpSocket = pair.rtcp;
-    this.#local = { address: host, port: pair.port };
+  private constructor(stream: RtpStream, host: string, deps: RtpSessionDeps) {
+    this.#stream = stream;
+    this.#host = host;
     this.#deps = deps;
-    this.#socket.on('message', (data, rinfo) => this.#receive(data, rinfo.address, rinfo.port));
-    this.#socket.on('error', () => {});
-    this.#rtcpSocket.on('error', () => {});
-    this.#rtcp = new RtcpReporter({
-      socket: pair.rtcp,
-      ssrc: this.#ssrc,
-      // RFC 7022 §4.2: a random per-session CNAME, so reports do not identify the host.
-      cname: randomBytes(12).toString('base64'),
-      now: () => performance.now(),
-      wallclock: deps.wallclock ?? (() => performance.timeOrigin + performance.now()),
-      ...(deps.rtcpIntervalMs !== undefined ? { minIntervalMs: deps.rtcpIntervalMs } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
-    });
   }
 
   /** Binds an even RTP port in [min, max] and RTCP on the next one (RFC 3550 §11). */
   static async open(host: string, range: { min: number; max: number }, deps: RtpSessionDeps): Promise<RtpSession> {
-    return new RtpSession(await bindPortPair(host, range), host, deps);
+    return new RtpSession(await RtpStream.open(host, range, deps), host, deps);
+  }
+
+  get onDigit(): (key: string) => void {
+    return this.#stream.onDigit;
+  }
+
+  set onDigit(fn: (key: string) => void) {
+    this.#stream.onDigit = fn;
   }
 
   get localPort(): number {
-    return this.#local.port;
+    return this.#stream.localPort;
   }
 
   /** Where RTP goes now (the SDP's address, or the latched source). */
   get remote(): { address: string; port: number } | null {
-    return this.#remote;
+    return this.#stream.remote;
   }
 
   /** RTCP compound packets sent so far. */
   get reportsSent(): number {
-    return this.#rtcp.reportsSent;
+    return this.#stream.reportsSent;
+  }
+
+  /** RTP packets sent so far. */
+  get sent(): number {
+    return this.#stream.sent;
   }
 
   negotiate(offerSdp: string): string | null {
-    const result = this.#deps.negotiate(offerSdp, this.#local);
+    const result = this.#deps.negotiate(offerSdp, { address: this.#host, port: this.#stream.localPort });
     if (!result) return null;
-    this.#codec = g711Codec(result.codec.name);
-    this.#pt = result.codec.pt;
-    this.#eventPt = result.telephoneEvent?.pt ?? null;
-    const direction = result.direction ?? 'sendrecv';
-    // RFC 3264 §5.1/§8.4: nothing is sent on a recvonly or inactive stream, nor to a null address.
-    this.#sending = (direction === 'sendrecv' || direction === 'sendonly') && !isNullAddress(result.remote.address);
-    if (!this.#latched) {
-      this.#remote = result.remote;
-      this.#rtcp.setDestination(result.rtcp ?? { address: result.remote.address, port: result.remote.port + 1 });
-    }
+    this.#stream.apply(result);
     return result.answerSdp;
   }
 
   start(): void {
-    if (this.#closed || this.#unsubscribe) return;
-    this.#inband = this.#deps.inband?.() ?? null;
-    this.#unsubscribe = this.#deps.clock.add(() => this.#tick());
+    this.#stream.start();
   }
 
   play(prompts: RenderedPrompt[], language: string, onEnded: () => void): void {
     const generation = ++this.#generation;
-    this.#queue = [];
-    this.#onEnded = null;
+    // What was playing stops now, not when the new audio is ready.
+    this.#stream.stop();
     void Promise.all(prompts.map((p) => this.#deps.audio(p, language))).then(
       (clips) => {
-        if (generation !== this.#generation || this.#closed || !this.#codec) return;
-        const codec = this.#codec;
-        this.#queue = clips.filter((audio) => audio.length > 0).map((audio) => ({ audio: encoded(audio, codec), offset: 0, first: true }));
-        // The first packet goes on the next tick, not now: an extra packet
-        // between ticks would put the stream 20 ms ahead of its timestamps.
-        // With nothing to say, the next tick reports the end.
-        this.#onEnded = onEnded;
+        const codec = this.#stream.codec;
+        if (generation !== this.#generation || this.#closed || !codec) return;
+        this.#stream.play(clips.map((audio) => encoded(audio, codec)), onEnded);
       },
       () => {
         // No audio (synthesis failed): the caller hears silence, the flow goes on at the next tick.
-        if (generation === this.#generation) this.#onEnded = onEnded;
+        if (generation === this.#generation) this.#stream.play([], onEnded);
       },
     );
   }
 
   stop(): void {
     this.#generation++;
-    this.#queue = [];
-    this.#onEnded = null;
+    this.#stream.stop();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.stop();
-    this.#socket.close();
-    const started = this.#unsubscribe;
-    if (!started) {
-      this.#rtcpSocket.close();
-      return;
-    }
-    started();
-    // RFC 3550 §6.6: a participant leaving the session sends a BYE; close RTCP once it is out.
-    let closed = false;
-    const closeRtcp = () => {
-      if (closed) return;
-      closed = true;
-      this.#rtcpSocket.close();
-    };
-    this.#rtcp.bye(this.#senderState(), closeRtcp);
-    setTimeout(closeRtcp, 1000).unref();
-  }
-
-  #senderState() {
-    // The timestamp of the packet last sent: its first sample is "now".
-    return { packets: this.sent, octets: this.sent * SAMPLES_PER_PACKET, rtpTimestamp: (this.#ts - SAMPLES_PER_PACKET) >>> 0 };
-  }
-
-  #tick(): void {
-    if (this.#closed || !this.#codec) return;
-    // A fresh buffer per packet: dgram sends after a DNS step on the next
-    // tick, and a clock catching up runs several ticks back to back.
-    const packet = Buffer.allocUnsafe(HEADER + SAMPLES_PER_PACKET);
-    const payload = packet.subarray(HEADER);
-    let marker = false;
-    let done: (() => void) | null = null;
-    const current = this.#queue[0];
-    if (current) {
-      marker = current.first;
-      current.first = false;
-      const n = Math.min(SAMPLES_PER_PACKET, current.audio.length - current.offset);
-      current.audio.copy(payload, 0, current.offset, current.offset + n);
-      if (n < SAMPLES_PER_PACKET) payload.fill(this.#codec.silence, n);
-      current.offset += n;
-      if (current.offset >= current.audio.length) {
-        this.#queue.shift();
-        if (this.#queue.length === 0) {
-          done = this.#onEnded;
-          this.#onEnded = null;
-        }
-      }
-    } else {
-      payload.fill(this.#codec.silence);
-      done = this.#onEnded;
-      this.#onEnded = null;
-    }
-    // The one tick while the socket connects is skipped (sequence numbers stay consecutive).
-    if (this.#sending && this.#remote && this.#link !== 'connecting') {
-      writeRtpHeader({ marker, payloadType: this.#pt, sequenceNumber: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc }, packet, 0);
-      this.#seq = (this.#seq + 1) & 0xffff;
-      if (this.#link === 'connected') this.#socket.send(packet);
-      else this.#socket.send(packet, this.#remote.port, this.#remote.address);
-      this.sent++;
-    }
-    // Media time runs on while we hold our tongue (RFC 3550 §5.1: the timestamp follows the sampling clock).
-    this.#ts = (this.#ts + SAMPLES_PER_PACKET) >>> 0;
-    this.#rtcp.tick(this.#senderState());
-    // Last, from the clock's tick (which contains a throw): the flow may close the session from here.
-    done?.();
-  }
-
-  #receive(data: Buffer, address: string, port: number): void {
-    if (this.#closed) return;
-    if (isRtcpPacket(data)) {
-      // RTCP multiplexed on the RTP port (RFC 5761) by a peer that did it anyway.
-      this.#rtcp.receive(data, { address, port });
-      return;
-    }
-    let packet;
-    try {
-      packet = parseRtp(data);
-    } catch {
-      return;
-    }
-    const isEvent = this.#eventPt !== null && packet.payloadType === this.#eventPt;
-    const isAudio = this.#codec !== null && packet.payloadType === this.#pt;
-    if (!isEvent && !isAudio) return;
-    if (!this.#latched) {
-      // Symmetric RTP (RFC 4961): send where the caller's RTP comes from.
-      this.#latched = true;
-      const sdp = this.#remote;
-      this.#remote = { address, port };
-      this.#link = 'connecting';
-      this.#socket.connect(port, address, () => {
-        if (!this.#closed) this.#link = 'connected';
-      });
-      // Behind a NAT the SDP's RTCP address is as wrong as its RTP one: guess
-      // the port next to the latched one until the peer's RTCP shows itself.
-      if (sdp && (sdp.address !== address || sdp.port !== port)) this.#rtcp.setDestination({ address, port: port + 1 });
-    }
-    if (isEvent) {
-      this.#sawEvents = true;
-      let keys: string[];
-      try {
-        keys = this.#events.push(packet.timestamp, packet.sequenceNumber, packet.payload);
-      } catch {
-        return; // a malformed event payload (MALFORMED_DTMF): ignore the packet
-      }
-      for (const key of keys) this.onDigit(key);
-      return;
-    }
-    this.#rtcp.onRtp(packet.ssrc, packet.sequenceNumber, packet.timestamp);
-    if (this.#inband && !this.#sawEvents && this.#codec) {
-      for (const key of this.#inband.push(this.#codec.decode(packet.payload))) this.onDigit(key);
-    }
+    this.#generation++;
+    this.#stream.close();
   }
 }

@@ -165,6 +165,35 @@ describe('SipCall: prompts', () => {
     expect(media.log).toEqual(['start', 'play:welcome', 'play:menu', 'stop']);
     expect(input.log).toEqual(['promptEnded:1']);
   });
+
+  it('passes each play\'s barge-in to the media (a media thread cuts the prompt on a key itself)', async () => {
+    const h = uaHarness();
+    const { sipCall } = await h.live();
+    sipCall.play(1, [{ id: 'welcome', text: 'Welcome', params: {} }], { bargeIn: false, language: 'en' });
+    sipCall.play(2, [{ id: 'menu', text: 'Menu', params: {} }], { bargeIn: true, language: 'en' });
+    expect(h.media.sessions[0]!.bargeIns).toEqual([false, true]);
+  });
+});
+
+describe('SipCall: media failure', () => {
+  it('media that dies under a live call ends it: BYE to the caller, the line told, the media closed', async () => {
+    const h = uaHarness();
+    const { sipCall, input, caller } = await h.live();
+    const media = h.media.sessions[0]!;
+    media.fail();
+    const bye = h.wire.requests('BYE');
+    expect(bye).toHaveLength(1);
+    expect(input.log).toEqual(['hangup']);
+    expect(sipCall.state).toBe('ending');
+    h.send(caller.answer(bye[0]!, 200, 'OK'), caller.peer);
+    await h.clock.advance(0);
+    expect(sipCall.state).toBe('ended');
+    expect(media.closed).toBe(true);
+    // A second report changes nothing.
+    media.fail();
+    expect(h.wire.requests('BYE')).toHaveLength(1);
+    expect(input.log).toEqual(['hangup']);
+  });
 });
 
 describe('SipCall: re-INVITE', () => {

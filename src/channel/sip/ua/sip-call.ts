@@ -51,6 +51,13 @@ export class SipCall implements CallChannel {
     this.media = init.media;
     this.#deps = deps;
     this.media.onDigit = (key) => this.input?.digit(key);
+    // Media lost under the call (a media thread died): hang up rather than leave the caller in silence.
+    this.media.onFailed = () => {
+      if (this.#state === 'ending' || this.#state === 'ended') return;
+      const input = this.input;
+      this.hangup('media_failed');
+      input?.hangup();
+    };
   }
 
   get state(): SipCallState {
@@ -107,11 +114,16 @@ export class SipCall implements CallChannel {
 
   play(playId: number, prompts: RenderedPrompt[], opts: { bargeIn: boolean; language: string }): void {
     this.#playId = playId;
-    this.media.play(prompts, opts.language, () => {
-      if (this.#playId !== playId) return;
-      this.#playId = null;
-      this.input?.promptEnded(playId);
-    });
+    this.media.play(
+      prompts,
+      opts.language,
+      () => {
+        if (this.#playId !== playId) return;
+        this.#playId = null;
+        this.input?.promptEnded(playId);
+      },
+      { bargeIn: opts.bargeIn },
+    );
   }
 
   stopPlay(playId: number): void {

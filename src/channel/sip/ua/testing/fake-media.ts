@@ -10,6 +10,9 @@ export class FakeMediaSession implements MediaSession {
   /** The SDP answer negotiate() gives; null means "no codec in common". */
   answer: string | null;
   onDigit: (key: string) => void = () => {};
+  onFailed?: () => void;
+  /** The barge-in flag of each play, in order. */
+  readonly bargeIns: (boolean | undefined)[] = [];
   #onEnded: (() => void) | null = null;
   #closed = false;
 
@@ -35,8 +38,9 @@ export class FakeMediaSession implements MediaSession {
     this.log.push('start');
   }
 
-  play(prompts: RenderedPrompt[], _language: string, onEnded: () => void): void {
+  play(prompts: RenderedPrompt[], _language: string, onEnded: () => void, opts?: { bargeIn?: boolean }): void {
     this.log.push(`play:${prompts.map((p) => p.id).join(',')}`);
+    this.bargeIns.push(opts?.bargeIn);
     this.#onEnded = onEnded;
   }
 
@@ -45,6 +49,11 @@ export class FakeMediaSession implements MediaSession {
     const done = this.#onEnded;
     this.#onEnded = null;
     done?.();
+  }
+
+  /** The media dies under the call (a media worker thread crashed). */
+  fail(): void {
+    this.onFailed?.();
   }
 
   stop(): void {
