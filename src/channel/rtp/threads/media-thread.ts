@@ -24,6 +24,8 @@ export interface MediaThreadOptions {
   rtcpIntervalMs?: number;
   /** A media tick threw, or the worker died (`died` then says how many calls it took). */
   onError(err: unknown, died?: { slot: number; calls: number }): void;
+  /** The worker's scheduling priority at start (nice value), or null and why not. */
+  onPriority?(slot: number, nice: number | null, reason?: string): void;
 }
 
 /** A worker that dies this soon after it started waits this long before the next one (no crash loop). */
@@ -163,6 +165,9 @@ export class MediaThread {
         return;
       case 'ended':
         this.#sessions.get(msg.sid)?.ended(msg.seq);
+        return;
+      case 'priority':
+        this.#opts.onPriority?.(this.#opts.slot, msg.nice, msg.reason);
         return;
       case 'error': {
         const err = new Error(msg.message);

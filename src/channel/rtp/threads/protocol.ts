@@ -46,4 +46,6 @@ export type FromWorker =
   | { t: 'digit'; sid: number; key: string; cut: number | null }
   | { t: 'ended'; sid: number; seq: number }
   /** A media tick or a message threw (a bug); the worker goes on. */
-  | { t: 'error'; message: string; stack: string | undefined };
+  | { t: 'error'; message: string; stack: string | undefined }
+  /** At start: the scheduling priority the thread got (its nice value), or why it kept the default. */
+  | { t: 'priority'; nice: number | null; reason?: string };

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../log/index.ts';
 import { concatSamples, dtmfTone, encodeUlaw, eventForKey, serializeRtp, serializeTelephoneEvent, ULAW_SILENCE } from '../../media/index.ts';
 import { prompt, ramp } from '../testing/session-harness.ts';
@@ -50,7 +50,7 @@ describe('createThreadedMedia (RTP on worker threads)', () => {
       threads,
       host: '127.0.0.1',
       ports,
-      logger: createLogger({ level: 'error', destination: { write: (line: string) => void logLines.push(line) } }),
+      logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
       prompts: {
         getPromptAudio: (req) => {
           if (req.params && Object.keys(req.params).length > 0) return Promise.resolve(ramp(480 + 160 * ++assembled));
@@ -73,6 +73,17 @@ describe('createThreadedMedia (RTP on worker threads)', () => {
     await peer.waitFor((p) => p.rtp().length >= 2);
     return { peer, session };
   }
+
+  it('asks for a higher scheduling priority for each media thread, and says what it got', async () => {
+    setup(2);
+    await vi.waitFor(() => expect(logLines.filter((l) => l.includes('media thread')).length).toBe(2));
+    // As root (here and in CI) the nice value is -14; without CAP_SYS_NICE the log says why not.
+    for (const line of logLines.filter((l) => l.includes('media thread'))) {
+      const entry = JSON.parse(line) as { msg: string; nice?: number; reason?: string };
+      if (entry.msg === 'media thread priority raised') expect(entry.nice).toBe(-14);
+      else expect(entry).toMatchObject({ msg: expect.stringContaining('kept the default priority') as string, reason: expect.stringMatching(/^E(ACCES|PERM)$/) as string });
+    }
+  });
 
   it('sends a prompt as paced G.711: consecutive sequence numbers, timestamps +160, one SSRC, the marker on its first packet; its end once', async () => {
     const media = setup();

@@ -59,6 +59,10 @@ export function createThreadedMedia(opts: ThreadedMediaOptions): ThreadedMedia {
           if (died) opts.logger.error({ err, thread: died.slot, calls: died.calls }, 'media worker thread died: its calls are hung up; a new worker takes new calls');
           else opts.logger.error({ err }, 'media tick failed');
         },
+        onPriority: (thread, nice, reason) => {
+          if (nice === null) opts.logger.warn({ thread, reason }, 'media thread kept the default priority (raising it needs CAP_SYS_NICE)');
+          else opts.logger.debug({ thread, nice }, 'media thread priority raised');
+        },
       }),
   );
   let nextSid = 1;
