@@ -15,11 +15,12 @@ export const ALLOWED = {
   bank: ['log', 'shared', 'crypto', 'store'],
   identity: ['log', 'shared', 'crypto', 'store', 'bank'],
   notify: ['log', 'shared', 'crypto', 'store'],
+  incidents: ['log', 'shared', 'crypto', 'store', 'notify'],
   services: ['log', 'shared', 'crypto', 'store', 'bank', 'identity', 'notify'],
   call: ['log', 'shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank'],
   channel: ['log', 'shared', 'flow', 'call', 'speech'],
-  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config'],
-  cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow'],
+  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config', 'incidents'],
+  cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow', 'incidents'],
 };
 
 function contextOf(file, srcRoot) {
