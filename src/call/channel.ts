@@ -10,6 +10,8 @@ export interface RenderedPrompt {
   text: string;
   /** Values filled into the text (a signing key is params.key). */
   params: Record<string, string>;
+  /** Spoken in this language rather than the play's (an announcement text shown in its fallback language). */
+  language?: string;
 }
 
 export interface ListenInfo {

@@ -10,3 +10,16 @@ export type { ServiceRequest, ServiceResult as ServiceAnswer };
 
 /** Where transfers go: flow target name ("agent") → address. Empty when no agent is configured. */
 export type AgentDirectory = Readonly<Record<string, string>>;
+
+/** What a caller hears before the menu (the incidents context's Announcement, structurally). */
+export interface CallAnnouncement {
+  pieces: { key: string; text: string; language: string }[];
+  incidentIds: string[];
+  maintenanceIds: string[];
+  version: 'full' | 'short';
+}
+
+/** What the call layer asks of the incidents context: the announcement that concerns one call, or null. */
+export interface AnnouncerPort {
+  announcementFor(call: { dialed: string; caller: string; language: string }): Promise<CallAnnouncement | null>;
+}

@@ -6,6 +6,8 @@ export type TranscriptEntry =
   | { at: number; type: 'keys'; node: string; value: string }
   | { at: number; type: 'transfer'; target: string; result?: string }
   | { at: number; type: 'note'; text: string }
+  /** What was announced before the menu: which incidents and maintenance windows, full or short. */
+  | { at: number; type: 'announcement'; incidentIds: string[]; maintenanceIds: string[]; version: 'full' | 'short' }
   | { at: number; type: 'hangup'; by: 'line' | 'caller' };
 
 export interface PathStep {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Effect, FlowBundle, FlowEvent, Outcome, ServiceResult, Snapshot } from '../flow/index.ts';
+import type { Effect, FlowBundle, FlowEvent, Outcome, PlayedPrompt, ServiceResult, Snapshot } from '../flow/index.ts';
 import { isOutcome, startCall, step } from '../flow/index.ts';
 import { dniFromDigits, nieFromKeys } from '../identity/index.ts';
 import type { Logger } from '../log/index.ts';
 import { isClaveError, type Clock, type TimerHandle } from '../shared/index.ts';
 import type { CallChannel, CallInput } from './channel.ts';
-import type { AgentDirectory, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
+import type { AgentDirectory, AnnouncerPort, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
 import type { CallRecords, PathStep, TranscriptEntry } from './records.ts';
 
 export interface SessionDeps {
@@ -18,7 +18,12 @@ export interface SessionDeps {
   agents: AgentDirectory;
   /** A call longer than this is ended (a stuck channel must not hold resources forever). */
   maxCallMs: number;
+  /** Incidents to announce; absent: nothing is ever announced. */
+  announcer?: AnnouncerPort;
 }
+
+/** An announcement lookup slower than this is given up: the caller goes on to the menu rather than wait. */
+const ANNOUNCE_LOOKUP_MS = 1500;
 
 /**
  * One call: owns its timers and abort controller, feeds channel events to the
@@ -132,7 +137,7 @@ export class CallSession implements CallInput {
         for (const p of effect.prompts) this.#transcript.push({ at: this.#now(), type: 'prompt', id: p.id, text: p.maskedText });
         this.#channel.play(
           effect.playId,
-          effect.prompts.map((p) => ({ id: p.id, text: p.text, params: p.params })),
+          effect.prompts.map((p) => ({ id: p.id, text: p.text, params: p.params, ...(p.language ? { language: p.language } : {}) })),
           { bargeIn: effect.bargeIn, language: effect.language },
         );
         return;
@@ -172,6 +177,9 @@ export class CallSession implements CallInput {
       case 'transfer':
         void this.#transfer(effect);
         return;
+      case 'announce':
+        void this.#announce(effect);
+        return;
       case 'end':
         this.#finish(effect.outcome, effect.by);
         return;
@@ -209,6 +217,34 @@ export class CallSession implements CallInput {
       this.#unavailable(err, 'verify');
       this.#send({ type: 'verified', requestId: e.requestId, result: 'unavailable' });
     }
+  }
+
+  async #announce(e: Extract<Effect, { type: 'announce' }>): Promise<void> {
+    let prompts: PlayedPrompt[] = [];
+    const announcer = this.#deps.announcer;
+    if (announcer) {
+      try {
+        const found = await this.#withLookupDeadline(announcer.announcementFor({ dialed: e.dialed, caller: e.callerId, language: e.language }));
+        if (found && found.pieces.length > 0) {
+          prompts = found.pieces.map((p) => ({ id: 'announcement', text: p.text, params: {}, maskedText: p.text, maskedParams: {}, language: p.language }));
+          this.#transcript.push({ at: this.#now(), type: 'announcement', incidentIds: found.incidentIds, maintenanceIds: found.maintenanceIds, version: found.version });
+        }
+      } catch (err) {
+        // No announcement is better than a caller left in silence.
+        this.#deps.logger.warn({ err, callId: this.callId }, 'announcement lookup failed; going on without it');
+      }
+    }
+    this.#send({ type: 'announced', requestId: e.requestId, prompts });
+  }
+
+  #withLookupDeadline<T>(work: Promise<T>): Promise<T> {
+    let handle: TimerHandle | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      handle = this.#deps.clock.setTimeout(() => reject(new Error(`no answer within ${ANNOUNCE_LOOKUP_MS} ms`)), ANNOUNCE_LOOKUP_MS);
+    });
+    return Promise.race([work, deadline]).finally(() => {
+      if (handle) this.#deps.clock.clearTimeout(handle);
+    });
   }
 
   async #service(e: Extract<Effect, { type: 'service' }>): Promise<void> {

@@ -60,6 +60,34 @@ describe('unlock line flow', () => {
     expect(unsaid.prompts.slice(-2)).toEqual(['service_unavailable', 'offer_agent']);
   });
 
+  it('announces what concerns the call after the language menu, before the main menu; a key skips it and is not a menu choice', () => {
+    const piece = (text: string) => ({ id: 'announcement', text, params: {}, maskedText: text, maskedParams: {}, language: 'en' });
+    const d = call({ ...ok, announce: (e) => ({ type: 'announced', requestId: e.requestId, prompts: [piece(`E-banking is down (${e.language}, ${e.dialed}, ${e.callerId})`)] }) });
+    d.autoEndPrompts = false;
+    d.keys('2');
+    const announce = d.effects.find((e) => e.type === 'announce');
+    expect(announce).toMatchObject({ type: 'announce', language: 'en', dialed: '950183313', callerId: '+34600111222' });
+    const played = d.effects.filter((e) => e.type === 'play').at(-1);
+    expect(played?.type === 'play' && played.prompts.map((p) => p.text)).toEqual(['E-banking is down (en, 950183313, +34600111222)']);
+    expect(played?.type === 'play' && played.bargeIn).toBe(true);
+    expect(d.snapshot.nodeId).toBe('announce');
+    d.keys('1');
+    expect(d.effects).toContainEqual({ type: 'stopPlay', playId: played?.type === 'play' ? played.playId : -1 });
+    expect(d.effects).toContainEqual({ type: 'input', node: 'announce', value: '1', secret: false });
+    // The skip key did not choose option 1 of the main menu: the menu is asked.
+    expect(d.snapshot.nodeId).toBe('main');
+    expect(d.prompts.at(-1)).toBe('main_menu');
+  });
+
+  it('goes straight to the menu when nothing is announced, and after the announcement ends', () => {
+    const quiet = call();
+    quiet.keys('1');
+    expect(quiet.snapshot.nodeId).toBe('main');
+    const told = call({ ...ok, announce: (e) => ({ type: 'announced', requestId: e.requestId, prompts: [{ id: 'announcement', text: 'x', params: {}, maskedText: 'x', maskedParams: {} }] }) });
+    told.keys('1');
+    expect(told.prompts.slice(-2)).toEqual(['announcement', 'main_menu']);
+  });
+
   it('switches the language of prompts with the language menu', () => {
     const d = call();
     d.keys('2');

@@ -4,7 +4,7 @@ import type { MenuNode } from './nodes/menu.ts';
 import { isSuccess } from './outcomes.ts';
 import { renderPrompts } from './prompts.ts';
 import type { FlowDefinition, NodeDefinition, PromptRef } from './schema.ts';
-import type { Effect, FlowBundle, FlowEvent, InputState, Snapshot, StepResult } from './types.ts';
+import type { Effect, FlowBundle, FlowEvent, InputState, PendingKind, Snapshot, StepResult } from './types.ts';
 
 /**
  * The flow interpreter: a pure step function. Given the flows, a call's
@@ -110,6 +110,7 @@ class Machine {
       case 'verified':
       case 'serviceDone':
       case 'transferred':
+      case 'announced':
         this.onResult(event);
         return;
     }
@@ -145,6 +146,11 @@ class Machine {
         if (node.prompt) this.play(node.prompt, false);
         else this.end('line');
         return;
+      case 'announce': {
+        const requestId = this.request('announce');
+        this.fx.push({ type: 'announce', requestId, language: this.s.language, dialed: this.s.dialed, callerId: this.s.callerId });
+        return;
+      }
       case 'identify': {
         const type = this.s.vars[node.documentType];
         const digits = this.s.vars[node.digits] ?? '';
@@ -196,7 +202,7 @@ class Machine {
     }
   }
 
-  request(kind: 'identify' | 'verify' | 'service' | 'transfer'): number {
+  request(kind: PendingKind): number {
     const requestId = this.nextId();
     this.s.pending = { requestId, kind };
     if (kind === 'transfer') {
@@ -306,9 +312,17 @@ class Machine {
     if (!/^[0-9*#A-D]$/.test(key)) return;
     const input = this.s.input;
     if (!this.isListening()) {
+      const node = this.node;
+      if (node.kind === 'announce' && input.playId !== null) {
+        // The key skips the announcement, and is not an answer to what follows.
+        this.fx.push({ type: 'stopPlay', playId: input.playId });
+        input.playId = null;
+        this.fx.push({ type: 'input', node: this.s.nodeId, value: key, secret: false });
+        this.goto(node.next);
+        return;
+      }
       if (this.s.typeahead.length < MAX_TYPEAHEAD) this.s.typeahead += key;
       // A key during an interruptible play node ends it; the key waits for the next input.
-      const node = this.node;
       if (node.kind === 'play' && node.bargeIn && input.playId !== null) {
         this.fx.push({ type: 'stopPlay', playId: input.playId });
         input.playId = null;
@@ -416,6 +430,9 @@ class Machine {
         for (const name of node.forget ?? []) delete this.s.secrets[name];
         this.goto(node.next);
         return;
+      case 'announce':
+        this.goto(node.next);
+        return;
       case 'transfer':
         this.request('transfer');
         return;
@@ -496,6 +513,15 @@ class Machine {
           if (!this.s.outcome) this.s.outcome = 'transferred_to_agent';
           this.end('line');
         } else this.goto(node.on[event.result]);
+        return;
+      case 'announced':
+        if (node.kind !== 'announce') return;
+        if (event.prompts.length === 0) {
+          this.goto(node.next);
+          return;
+        }
+        this.s.input.playId = this.nextId();
+        this.fx.push({ type: 'play', playId: this.s.input.playId, prompts: event.prompts, bargeIn: true, language: this.s.language });
         return;
     }
   }

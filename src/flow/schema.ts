@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionNode } from './nodes/action.ts';
+import { AnnounceNode } from './nodes/announce.ts';
 import { CollectNode } from './nodes/collect.ts';
 import { NodeId, type PromptRef } from './nodes/common.ts';
 import { GotoFlowNode } from './nodes/goto-flow.ts';
@@ -22,6 +23,7 @@ export const NodeDefinition = z.discriminatedUnion('kind', [
   TransferNode,
   HangupNode,
   GotoFlowNode,
+  AnnounceNode,
 ]);
 export type NodeDefinition = z.infer<typeof NodeDefinition>;
 export type PromptRef = z.infer<typeof PromptRef>;

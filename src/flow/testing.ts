@@ -7,6 +7,8 @@ export interface DriverAnswers {
   verify?: (e: Extract<Effect, { type: 'verify' }>) => Extract<FlowEvent, { type: 'verified' }>;
   service?: (e: Extract<Effect, { type: 'service' }>) => Extract<FlowEvent, { type: 'serviceDone' }>;
   transfer?: (e: Extract<Effect, { type: 'transfer' }>) => Extract<FlowEvent, { type: 'transferred' }>;
+  /** Default: nothing to announce. */
+  announce?: (e: Extract<Effect, { type: 'announce' }>) => Extract<FlowEvent, { type: 'announced' }>;
 }
 
 /**
@@ -81,6 +83,9 @@ export class FlowDriver {
           break;
         case 'transfer':
           if (this.#answers.transfer) queue.push(this.#answers.transfer(e));
+          break;
+        case 'announce':
+          queue.push(this.#answers.announce ? this.#answers.announce(e) : { type: 'announced', requestId: e.requestId, prompts: [] });
           break;
         default:
           break;

@@ -10,6 +10,8 @@ export interface PlayedPrompt {
   /** The same text with secret parameters masked: what records may keep. */
   maskedText: string;
   maskedParams: Record<string, string>;
+  /** Spoken in this language rather than the call's (an announcement's text that fell back). */
+  language?: string;
 }
 
 /** All flows of a deployment, their prompt catalogs and the dialed-number map. */
@@ -61,7 +63,7 @@ export interface Snapshot {
   seq: number;
 }
 
-export type PendingKind = 'identify' | 'verify' | 'service' | 'transfer';
+export type PendingKind = 'identify' | 'verify' | 'service' | 'transfer' | 'announce';
 
 export type IdentifyResult = 'identified' | 'customer_not_found' | 'caller_not_registered' | 'verification_locked' | 'unavailable';
 export type VerifyResult = 'verified' | 'failed' | 'locked' | 'unavailable';
@@ -79,6 +81,8 @@ export type FlowEvent =
   | { type: 'verified'; requestId: number; result: VerifyResult }
   | { type: 'serviceDone'; requestId: number; result: ServiceResult }
   | { type: 'transferred'; requestId: number; result: TransferResult }
+  /** The announcement for this call (no prompts: nothing concerns it). */
+  | { type: 'announced'; requestId: number; prompts: PlayedPrompt[] }
   | { type: 'hangup' };
 
 export type Effect =
@@ -91,6 +95,8 @@ export type Effect =
   | { type: 'verify'; requestId: number; customerId: string; cardLast4: string; pin: Sensitive<string> }
   | { type: 'service'; requestId: number; service: ServiceName; customerId: string; language: string; reference?: string }
   | { type: 'transfer'; requestId: number; target: string }
+  /** Look up what to announce to this call; answered by an `announced` event. */
+  | { type: 'announce'; requestId: number; language: string; dialed: string; callerId: string }
   | { type: 'input'; node: string; value: string; secret: boolean }
   | { type: 'end'; outcome: Outcome; by: 'line' | 'caller' };
 

@@ -43,7 +43,7 @@ export function createRtpMedia(opts: RtpMediaOptions): RtpMedia & { readonly clo
       RtpSession.open(opts.host, opts.ports, {
         clock,
         negotiate: sdpAnswerer(advertised),
-        audio: (prompt, language) => opts.prompts.getPromptAudio({ id: prompt.id, text: prompt.text, params: prompt.params, language }),
+        audio: (prompt, language) => opts.prompts.getPromptAudio({ id: prompt.id, text: prompt.text, params: prompt.params, language: prompt.language ?? language }),
         inband: () => new InbandDtmfDetector(),
       }),
     close: () => {

@@ -24,7 +24,7 @@ export class SoftphoneChannel implements SoftphoneCallChannel {
 
   play(playId: number, prompts: SoftphonePrompt[], opts: { bargeIn: boolean; language: string }): void {
     for (const p of prompts) {
-      this.#send({ type: 'prompt', id: p.id, text: p.text, params: p.params, language: opts.language });
+      this.#send({ type: 'prompt', id: p.id, text: p.text, params: p.params, language: p.language ?? opts.language });
     }
     this.#playing.add(playId);
     // Event-loop time, not call time: a simulated Clock must not hold a prompt on screen.

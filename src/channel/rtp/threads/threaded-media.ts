@@ -44,8 +44,8 @@ export function createThreadedMedia(opts: ThreadedMediaOptions): ThreadedMedia {
   const board = new ClockStatsBoard(count);
   const clips = new SharedClips();
   const advertised = opts.advertisedHost ?? opts.host;
-  const audio = (prompt: { id: string; text: string; params: Record<string, string> }, language: string) =>
-    opts.prompts.getPromptAudio({ id: prompt.id, text: prompt.text, params: prompt.params, language });
+  const audio = (prompt: { id: string; text: string; params: Record<string, string>; language?: string }, language: string) =>
+    opts.prompts.getPromptAudio({ id: prompt.id, text: prompt.text, params: prompt.params, language: prompt.language ?? language });
   const threads = portSlices(opts.ports, count).map(
     (ports, slot) =>
       new MediaThread({
