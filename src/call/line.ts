@@ -22,7 +22,7 @@ export interface Line {
  *   const call = line.startCall({ channel, from: '+34600111222', to: '950183313' });
  *   await call.ended; // { outcome: 'ebanking_user_recovered', language: 'es' }
  */
-export function createLine(deps: SessionDeps & { defaultCountryCode?: string }): Line {
+export function createLine(deps: SessionDeps): Line {
   const live = new Map<string, CallSession>();
   let draining = false;
   return {

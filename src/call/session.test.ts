@@ -5,7 +5,7 @@ import { ClaveError, SimulatedClock } from '../shared/index.ts';
 import { migrate, openPglite, type Db } from '../store/index.ts';
 import type { CallChannel, ListenInfo, RenderedPrompt } from './channel.ts';
 import { createLine } from './line.ts';
-import type { IdentityPort, ServicesPort } from './ports.ts';
+import type { AnnouncerPort, IdentityPort, ServicesPort } from './ports.ts';
 import { CallRecords } from './records.ts';
 
 /** A channel that plays instantly, presses the next key whenever the line listens, and hangs up when it has none left. */
@@ -46,9 +46,10 @@ afterAll(async () => {
   await db.close();
 });
 
-function line(identity: Partial<IdentityPort>, services: Partial<ServicesPort> = {}) {
+function line(identity: Partial<IdentityPort>, services: Partial<ServicesPort> = {}, announcer?: AnnouncerPort) {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return createLine({
+    ...(announcer ? { announcer } : {}),
     bundle,
     identity: { identify: unused, verifyCard: unused, ...identity },
     services: { run: unused, ...services },
@@ -61,6 +62,38 @@ function line(identity: Partial<IdentityPort>, services: Partial<ServicesPort> =
 }
 
 describe('call session', () => {
+  it('plays the announcement that concerns the call, each piece in its language, and records which one', async () => {
+    const asked: unknown[] = [];
+    const announcer: AnnouncerPort = {
+      announcementFor(call) {
+        asked.push(call);
+        return Promise.resolve({
+          pieces: [{ key: 'title', text: 'Banca online caída', language: 'es' }, { key: 'workaround', text: 'ATMs work normally.', language: 'en' }],
+          incidentIds: ['inc-1'], maintenanceIds: [], version: 'full',
+        });
+      },
+    };
+    const channel = new ScriptedChannel('2');
+    const call = line({}, {}, announcer).startCall({ channel, from: '600111222', to: '950183313' });
+    channel.input = call;
+    await call.ended;
+    expect(asked).toEqual([{ dialed: '950183313', caller: '+34600111222', language: 'en' }]);
+    const ids = channel.prompts.map((p) => p.id);
+    expect(ids.slice(ids.indexOf('announcement'), ids.indexOf('announcement') + 3)).toEqual(['announcement', 'announcement', 'main_menu']);
+    expect(channel.prompts.filter((p) => p.id === 'announcement').map((p) => [p.text, p.language])).toEqual([['Banca online caída', 'es'], ['ATMs work normally.', 'en']]);
+    const record = await new CallRecords(db, 'test').get(call.callId);
+    expect(record?.transcript).toContainEqual(expect.objectContaining({ type: 'announcement', incidentIds: ['inc-1'], maintenanceIds: [], version: 'full' }));
+  });
+
+  it('goes on to the menu when the announcement cannot be looked up', async () => {
+    const channel = new ScriptedChannel('1');
+    const call = line({}, {}, { announcementFor: () => Promise.reject(new Error('store down')) }).startCall({ channel, from: '+34600111222', to: '950183313' });
+    channel.input = call;
+    await call.ended;
+    expect(channel.prompts.map((p) => p.id)).toContain('main_menu');
+    expect(channel.prompts.map((p) => p.id)).not.toContain('announcement');
+  });
+
   it('tells the caller and records service_unavailable when the bank does not answer', async () => {
     const channel = new ScriptedChannel('1 1 1 1 12345678');
     const call = line({ identify: () => Promise.reject(new ClaveError('BANK_UNAVAILABLE', 'bank down')) }).startCall({ channel, from: '+34600111222', to: '950183313' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Effect, FlowBundle, FlowEvent, Outcome, PlayedPrompt, ServiceResult, Snapshot } from '../flow/index.ts';
 import { isOutcome, startCall, step } from '../flow/index.ts';
-import { dniFromDigits, nieFromKeys } from '../identity/index.ts';
+import { dniFromDigits, nieFromKeys, normalisePhone } from '../identity/index.ts';
 import type { Logger } from '../log/index.ts';
 import { isClaveError, type Clock, type TimerHandle } from '../shared/index.ts';
 import type { CallChannel, CallInput } from './channel.ts';
@@ -20,6 +20,8 @@ export interface SessionDeps {
   maxCallMs: number;
   /** Incidents to announce; absent: nothing is ever announced. */
   announcer?: AnnouncerPort;
+  /** For caller IDs in national form (the caller's market comes from the country code). */
+  defaultCountryCode?: string;
 }
 
 /** An announcement lookup slower than this is given up: the caller goes on to the menu rather than wait. */
@@ -224,7 +226,8 @@ export class CallSession implements CallInput {
     const announcer = this.#deps.announcer;
     if (announcer) {
       try {
-        const found = await this.#withLookupDeadline(announcer.announcementFor({ dialed: e.dialed, caller: e.callerId, language: e.language }));
+        const caller = normalisePhone(e.callerId, { defaultCountryCode: this.#deps.defaultCountryCode ?? '34' }) ?? '';
+        const found = await this.#withLookupDeadline(announcer.announcementFor({ dialed: e.dialed, caller, language: e.language }));
         if (found && found.pieces.length > 0) {
           prompts = found.pieces.map((p) => ({ id: 'announcement', text: p.text, params: {}, maskedText: p.text, maskedParams: {}, language: p.language }));
           this.#transcript.push({ at: this.#now(), type: 'announcement', incidentIds: found.incidentIds, maintenanceIds: found.maintenanceIds, version: found.version });
