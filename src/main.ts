@@ -19,6 +19,8 @@ import { createIdentity } from './identity/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
+import { startStatusSide } from './status-setup.ts';
+import type { IncidentsService } from './incidents/index.ts';
 import {
   createChannelHealth, createDeliveryMetrics, createOutbox, createOutboxWorker, type DevMailbox, type DeliveryReceipt, type OutboxWorker,
 } from './notify/index.ts';
@@ -54,6 +56,8 @@ export interface Clave {
   sip: SipServer | undefined;
   /** The media clock's figures (summed over the media threads), when SIP is on (metrics). */
   mediaClock: MediaClockStats | undefined;
+  /** Incidents, maintenance and the public view (its scheduler runs by itself; tests may tick it). */
+  incidents: IncidentsService;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -138,7 +142,9 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   };
   reconcileLater();
 
+  const status = await startStatusSide(config, { db, clock, logger, outbox, dataKey: keys.dataKey });
   const line = createLine({
+    announcer: status.incidents,
     bundle,
     identity,
     services,
@@ -162,6 +168,15 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     bankRoutes: bank.routes,
     softphone: (server) => registerSoftphone(server, line, { clock }),
     health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind }),
+    // Every change is signed by an operator; named operators come with their own tokens later.
+    incidents: { incidents: status.incidents, operatorOf: () => 'admin' },
+    statusPage: {
+      status: status.incidents,
+      languages: status.incidents.config.languages,
+      ...(status.incidents.config.timeZone ? { timeZone: status.incidents.config.timeZone } : {}),
+      ...(config.publicUrl ? { publicUrl: `${config.publicUrl.replace(/\/+$/, '')}/status` } : {}),
+    },
+    subscriptions: { subscriptions: status.subscriptions, languages: status.incidents.config.languages },
   });
   let speech: Speech | undefined;
   let sip: SipServer | undefined;
@@ -174,6 +189,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       logger,
     });
     // Every fixed prompt is ready before the first call: no caller waits for synthesis.
+    status.speakWith(speech.prompts);
     const warmed = await speech.prompts.warm();
     logger.info(warmed, 'prompt audio ready');
     const mediaOptions = {
@@ -221,6 +237,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     worker,
     sip,
     mediaClock: media?.clock,
+    incidents: status.incidents,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
@@ -237,6 +254,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         // The calls' media is closed with them; the media threads end after their RTCP BYEs.
         await media?.close();
         await speech?.close();
+        await status.stop();
         await worker.stop();
         await delivery.close();
         await db.close();

@@ -119,6 +119,6 @@ describe('media of a SIP call, heard from the outside', () => {
     expect(mainMenu[0]).toMatch(/^To unlock or recover your user, press 1\./);
     // The key was heard once: a second 2 would have chosen "unlock an operation".
     expect(call.transcript.filter((t) => t.type === 'keys')).toEqual([expect.objectContaining({ value: '2' })]);
-    expect(call.path.map((p) => p.node)).toEqual(['unlock-line:language', 'unlock-line:main']);
+    expect(call.path.map((p) => p.node)).toEqual(['unlock-line:language', 'unlock-line:announce', 'unlock-line:main']);
   }, 60_000);
 });

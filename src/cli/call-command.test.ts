@@ -127,7 +127,8 @@ describe('clave', () => {
     const c = capture();
     expect(await main(['dial'], c.io)).toBe(2);
     expect(c.err()).toMatch(/^clave: unknown command "dial"\n\nusage: clave <command>/);
-    expect(c.err()).toMatch(/\n {2}call {2}place a call/);
+    expect(c.err()).toMatch(/\n {2}call {6}place a call/);
+    expect(c.err()).toMatch(/\n {2}incident {2}\S/);
   });
 
   it('exits 1 naming the URL when the server cannot be reached (the real command)', async () => {

@@ -1,4 +1,5 @@
 import { callCommand } from './call-command.ts';
+import { incidentCommand } from './incident-command.ts';
 import type { Command } from './command.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -8,6 +9,7 @@ import { processIo, type CliIo } from './io.ts';
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   call: callCommand,
+  incident: incidentCommand,
   // serve:   start the line (composition root)
   // migrate: bring the database schema up to date
   // flows:   validate and list flow definitions

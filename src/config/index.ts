@@ -57,6 +57,12 @@ export const ConfigSchema = z.object({
   CLAVE_OUTBOX_BATCH: z.coerce.number().int().min(1).max(500).default(20),
   /** How long a delivery worker's claim holds before another process may retry the message (a worker that died). */
   CLAVE_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
+  /** Components, markets and languages of the status page (YAML); default: the shipped src/incidents/defaults/status.yaml. */
+  CLAVE_STATUS_CONFIG: z.preprocess(empty, z.string().optional()),
+  /** The public address of this line's web side, for links in notices and the feed, e.g. https://status.bank.example. */
+  CLAVE_PUBLIC_URL: z.preprocess(empty, z.string().url().optional()),
+  /** Outgoing webhooks for incident events: a JSON array of {url, secret, events?}. */
+  CLAVE_WEBHOOKS: z.preprocess(empty, z.string().optional()),
 });
 
 export interface Config {
@@ -89,6 +95,9 @@ export interface Config {
   smsHttpConfig: string | undefined;
   outboxBatch: number;
   outboxLeaseMs: number;
+  statusConfigPath: string | undefined;
+  publicUrl: string | undefined;
+  webhooks: string | undefined;
 }
 
 /**
@@ -139,5 +148,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smsHttpConfig: c.CLAVE_SMS_HTTP_CONFIG,
     outboxBatch: c.CLAVE_OUTBOX_BATCH,
     outboxLeaseMs: c.CLAVE_OUTBOX_LEASE_SECONDS * 1000,
+    statusConfigPath: c.CLAVE_STATUS_CONFIG,
+    publicUrl: c.CLAVE_PUBLIC_URL,
+    webhooks: c.CLAVE_WEBHOOKS,
   };
 }

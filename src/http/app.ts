@@ -4,6 +4,9 @@ import type { CallFilter, CallRecord } from '../call/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ChannelStatus, OutboxListQuery, OutboxRecord } from '../notify/index.ts';
 import { bearerGuard } from './auth.ts';
+import { incidentsApi, type IncidentsApiDeps } from './incidents-api.ts';
+import { statusPage, type StatusPageDeps } from './status-page/index.ts';
+import { subscriptionRoutes, type SubscriptionRoutesDeps } from './status-subscriptions.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -26,6 +29,12 @@ export interface AppDeps {
   /** Registers the softphone's WebSocket endpoint. */
   softphone?: (app: FastifyInstance) => Promise<void>;
   health?: () => Promise<Record<string, unknown>>;
+  /** The operations API for incidents, maintenance and alerts (under /api, behind the token). */
+  incidents?: IncidentsApiDeps;
+  /** The public status page, its JSON and its Atom feed (no token). */
+  statusPage?: StatusPageDeps;
+  /** Public subscriptions to status notices (double opt-in, one-click unsubscribe). */
+  subscriptions?: SubscriptionRoutesDeps;
 }
 
 const CallQuery = z
@@ -103,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const delivery = deps.delivery;
         api.get('/delivery', () => Promise.resolve({ channels: delivery.status() }));
       }
+      if (deps.incidents) void api.register(incidentsApi(deps.incidents));
       done();
     },
     { prefix: '/api' },
@@ -145,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
+  if (deps.statusPage) await app.register(statusPage(deps.statusPage));
+  if (deps.subscriptions) await app.register(subscriptionRoutes(deps.subscriptions));
   if (deps.bankRoutes) await app.register(deps.bankRoutes);
   if (deps.softphone) await deps.softphone(app);
   return app;

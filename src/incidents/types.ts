@@ -46,6 +46,8 @@ export interface StatusConfig {
   markets: MarketDef[];
   /** The languages public texts must have; the first is the fallback. */
   languages: string[];
+  /** IANA time zone in which spoken times ("next update at 14:30") are said; default Europe/Madrid. */
+  timeZone?: string;
 }
 
 export interface AffectedComponent {
@@ -108,6 +110,10 @@ export interface Maintenance {
   announceBeforeMs: number;
   /** The occurrence that matters now: running, or the next one. */
   current: { startsAt: Date; endsAt: Date; state: MaintenanceState } | null;
+  /** The latest occurrence that is over (completed, overrun and ended, cancelled); null before the first. */
+  previous?: { startsAt: Date; endsAt: Date; state: MaintenanceState; endedAt: Date | null } | null;
+  /** Set when the whole window (every future occurrence) was cancelled. */
+  cancelledAt?: Date | null;
   createdAt: Date;
 }
 
@@ -117,6 +123,8 @@ export interface Alert {
   message: string;
   /** The incident drafted for an operator to confirm and publish. */
   draftIncidentId: string | null;
+  /** The window that overran, for maintenance_overrun alerts. */
+  maintenanceId?: string | null;
   createdAt: Date;
   acknowledgedAt: Date | null;
 }
@@ -177,7 +185,7 @@ export interface Announcement {
 
 /** Published, updated or resolved: what subscribers and webhooks are told. */
 export interface IncidentEvent {
-  type: 'incident.published' | 'incident.updated' | 'incident.resolved' | 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed';
+  type: 'incident.published' | 'incident.updated' | 'incident.resolved' | 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed' | 'maintenance.cancelled';
   incident?: Incident;
   maintenance?: Maintenance;
   at: Date;

@@ -39,7 +39,19 @@ export type ClaveErrorCode =
   | 'DELIVERY_REJECTED'
   | 'DELIVERY_THROTTLED'
   | 'DELIVERY_UNAVAILABLE'
-  | 'DELIVERY_OUTCOME_UNKNOWN';
+  | 'DELIVERY_OUTCOME_UNKNOWN'
+  // Incidents (src/incidents): an id that does not exist (HTTP 404) …
+  | 'INCIDENT_NOT_FOUND'
+  | 'MAINTENANCE_NOT_FOUND'
+  | 'ALERT_NOT_FOUND'
+  // … and a change the subject's state refuses (HTTP 409): updating a resolved incident,
+  // publishing a published one, completing or cancelling a window that is over.
+  | 'INCIDENT_RESOLVED'
+  | 'INCIDENT_ALREADY_PUBLISHED'
+  | 'MAINTENANCE_ENDED'
+  // Links sent to a person (src/incidents/subscribers: confirm, unsubscribe): not one of ours, or too old.
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED';
 
 export class ClaveError extends Error {
   readonly code: ClaveErrorCode;

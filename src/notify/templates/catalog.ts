@@ -18,6 +18,27 @@ export const TEMPLATE_SPECS = {
   signature_unlocked: { channel: 'sms', params: [], secret: false },
   /** Sent by the bank after an e-banking password change. */
   password_changed: { channel: 'sms', params: ['username'], secret: false },
+  /**
+   * Status alerts (src/incidents/subscribers): double opt-in confirmation, then
+   * one message per incident event. `workaround` is either empty or a whole
+   * labelled sentence with its leading line break, so a template never shows
+   * a dangling label when an incident has no workaround.
+   */
+  status_confirm_email: { channel: 'email', params: ['confirmUrl', 'validHours'], secret: false },
+  status_confirm_sms: { channel: 'sms', params: ['confirmUrl', 'validHours'], secret: false },
+  status_incident_published_email: { channel: 'email', params: ['title', 'message', 'workaround', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  /** SMS carry the title and the workaround; the message itself is one tap away on the status page. */
+  status_incident_published_sms: { channel: 'sms', params: ['title', 'workaround', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_incident_updated_email: { channel: 'email', params: ['title', 'message', 'workaround', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_incident_updated_sms: { channel: 'sms', params: ['title', 'workaround', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_incident_resolved_email: { channel: 'email', params: ['title', 'message', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_incident_resolved_sms: { channel: 'sms', params: ['title', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_maintenance_scheduled_email: {
+    channel: 'email', params: ['title', 'message', 'workaround', 'window', 'statusUrl', 'unsubscribeUrl'], secret: false,
+  },
+  status_maintenance_scheduled_sms: { channel: 'sms', params: ['title', 'window', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_maintenance_cancelled_email: { channel: 'email', params: ['title', 'window', 'statusUrl', 'unsubscribeUrl'], secret: false },
+  status_maintenance_cancelled_sms: { channel: 'sms', params: ['title', 'window', 'statusUrl', 'unsubscribeUrl'], secret: false },
 } as const satisfies Record<string, TemplateSpec>;
 
 export interface TemplateSpec {
