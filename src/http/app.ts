@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CallFilter, CallRecord } from '../call/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ChannelStatus, OutboxListQuery, OutboxRecord } from '../notify/index.ts';
+import { readFile } from 'node:fs/promises';
 import { bearerGuard } from './auth.ts';
 import { incidentsApi, type IncidentsApiDeps } from './incidents-api.ts';
 import { statusPage, type StatusPageDeps } from './status-page/index.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   /** Public subscriptions to status notices (double opt-in, one-click unsubscribe). */
   subscriptions?: SubscriptionRoutesDeps;
 }
+
+const OPENAPI = new URL('../../docs/openapi.yaml', import.meta.url);
 
 const CallQuery = z
   .object({
@@ -78,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', async () => ({ status: 'ok', ...(deps.health ? await deps.health() : {}) }));
+  // The interfaces other tools rely on, described (docs/openapi.yaml; a test keeps it true to the routes).
+  const openapi = await readFile(OPENAPI, 'utf8');
+  app.get('/openapi.yaml', (_request, reply) => reply.type('application/yaml; charset=utf-8').send(openapi));
 
   await app.register(
     (api, _opts, done) => {
