@@ -25,7 +25,7 @@ describe('the OpenAPI description', () => {
       Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m)).map((m) => ({ method: m.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') })),
     );
     expect(documented.length).toBeGreaterThan(20);
-    const missing = documented.filter((r) => !line.app.hasRoute({ method: r.method as 'GET', url: r.url }));
+    const missing = documented.filter((r) => !line.app.hasRoute({ method: r.method, url: r.url }));
     expect(missing).toEqual([]);
     // The interface is there.
     expect(documented).toEqual(expect.arrayContaining([
