@@ -39,8 +39,13 @@
  *
  *   npm run bench:sip -- --levels 10,50,100,200,400,600,800 --keep-pcap --tshark-stats
  *
+ * With --status-load, wrk (Debian) hammers GET /status of the same line
+ * (one thread, 32 connections) for as long as each level's calls run, and
+ * the level prints its requests/s and p99: run a level with and without it
+ * to see the page's load on calls in progress.
+ *
  * Options: --levels 10,50,100,200,400  --rate 50 (new calls per second)
- *          --max-gap 60  --max-jitter 10  --keep-pcap  --tshark-stats
+ *          --max-gap 60  --max-jitter 10  --keep-pcap  --tshark-stats  --status-load
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -60,6 +65,7 @@ import { printLevel } from './sip/print-level.ts';
 import { runSippLevel, SIPP } from './sip/sipp-run.ts';
 import { watchStalls } from './sip/stall-watch.ts';
 import { tsharkStreams } from './sip/tshark-streams.ts';
+import { hasWrk, runWrk } from './wrk.ts';
 
 const SCENARIO = fileURLToPath(new URL('./sip-reference.xml', import.meta.url));
 const SERVICE = '950183313';
@@ -74,6 +80,8 @@ const RATE = Number(arg('rate', '50'));
 const MAX_GAP_MS = Number(arg('max-gap', '60'));
 const MAX_JITTER_MS = Number(arg('max-jitter', '10'));
 const KEEP_PCAP = flag('keep-pcap');
+/** Drive the public status page with wrk while the calls run (its figures printed per level). */
+const STATUS_LOAD = flag('status-load');
 const TSHARK_STATS = flag('tshark-stats');
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -83,6 +91,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+if (STATUS_LOAD && !hasWrk()) {
+  console.error('bench:sip --status-load needs wrk: DEBIAN_FRONTEND=noninteractive apt-get install -y wrk');
+  process.exit(2);
+}
 const tshark = tsharkVersion();
 if (!tshark) {
   console.error('bench:sip needs tshark: DEBIAN_FRONTEND=noninteractive apt-get install -y tshark');
@@ -134,6 +146,10 @@ try {
     const stalls = watchStalls();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    // The reference call lasts about 15 s; the page is loaded while calls are being set up and run.
+    const statusLoad = STATUS_LOAD
+      ? runWrk(`${clave.url}/status`, { threads: 1, connections: 32, seconds: Math.ceil(level / RATE) + 12, headers: { 'Accept-Language': 'es' } })
+      : null;
     const sipp = await runSippLevel({
       scenario: SCENARIO, target: `127.0.0.1:${sipPort}`, service: SERVICE, calls: level, rate: RATE,
       sipPort: await freePort(), mediaPort: await freePort(), dir: sippDir, timeoutS: 300,
@@ -160,6 +176,10 @@ try {
       const ours = (await tsharkStreams(file)).filter((s) => s.srcPort >= RTP.min && s.srcPort <= RTP.max && s.srcPort % 2 === 0);
       const mean = ours.reduce((a, s) => a + s.meanJitterMs, 0) / ours.length;
       console.log(`  tshark    -z rtp,streams: ${ours.length} line→SIPp streams, ${ours.reduce((a, s) => a + s.packets, 0)} packets, mean jitter ${f1(mean)} ms, largest max delta ${f1(Math.max(...ours.map((s) => s.maxDeltaMs)))} ms`);
+    }
+    if (statusLoad) {
+      const page = await statusLoad;
+      console.log(`  status    GET /status during the level: ${page.rps.toFixed(0)} req/s, p50 ${f1(page.p50)} p99 ${f1(page.p99)} ms, ${page.bad} non-2xx${page.errors ? `; ${page.errors}` : ''}`);
     }
     if (!KEEP_PCAP) await rm(file, { force: true });
     if (completed && mediaHolds) held.push(level);

@@ -17,11 +17,10 @@
  *
  *   npm run bench:status -- --seconds 10 --threads 1 --connections 64
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config/index.ts';
 import { statusPage } from '../src/http/status-page/index.ts';
@@ -29,6 +28,7 @@ import { statusViewFixture } from '../src/http/status-page/test-fixtures.ts';
 import { createLogger } from '../src/log/index.ts';
 import { startClave } from '../src/main.ts';
 import { machineLine, numberArg } from './machine.ts';
+import { runWrk, type WrkResult } from './wrk.ts';
 
 const SECONDS = numberArg('seconds', 10);
 const THREADS = numberArg('threads', 1);
@@ -37,41 +37,6 @@ const TARGET_RPS = 5_000;
 const TARGET_P99_MS = 20;
 const ACCEPT_LANGUAGE = 'es-ES,es;q=0.9,en;q=0.8';
 
-interface WrkResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  bad: number;
-  errors: string;
-}
-
-/** wrk prints latencies as "512.00us", "4.21ms", "1.02s". */
-function ms(text: string | undefined): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? '');
-  if (!m) return NaN;
-  const factor = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
-  return Number(m[1]) * factor;
-}
-
-function parseWrk(out: string): WrkResult {
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1]),
-    p99: ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1]),
-    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
-    bad: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
-    errors: /Socket errors:.*$/m.exec(out)?.[0] ?? '',
-  };
-}
-
-// Asynchronous on purpose: the server under test runs on this process's event loop.
-async function wrk(url: string, headers: Record<string, string>, seconds = SECONDS): Promise<WrkResult> {
-  const args = ['-t', String(THREADS), '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--latency'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  const { stdout } = await promisify(execFile)('wrk', [...args, url], { maxBuffer: 1 << 20 });
-  return parseWrk(stdout);
-}
 
 function line(label: string, r: WrkResult): string {
   const extra = [r.bad ? `${r.bad} non-2xx/3xx` : '', r.errors].filter(Boolean).join('; ');
@@ -81,6 +46,7 @@ function line(label: string, r: WrkResult): string {
 async function drive(name: string, base: string): Promise<WrkResult> {
   const headers = { 'Accept-Language': ACCEPT_LANGUAGE };
   // Not reported: lets the JIT and the render cache warm up first.
+  const wrk = (url: string, h: Record<string, string>, seconds = SECONDS) => runWrk(url, { threads: THREADS, connections: CONNECTIONS, seconds, headers: h });
   await wrk(`${base}/status`, headers, 2);
   const html = await wrk(`${base}/status`, headers);
   console.log(line(`${name} GET /status`, html));
