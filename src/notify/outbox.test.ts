@@ -73,6 +73,8 @@ describe('outbox', () => {
     ['an empty secret', { secret: new Sensitive('') }],
     ['a secret without expiry', { expiresAt: undefined }],
     ['a secret where the template has none', { template: 'password_changed', params: { username: 'ana' } }],
+    ['an unsubscribe address that could end a mail header', { unsubscribeUrl: 'https://status.bank.test/u/1>\r\nBcc: x@evil.test' }],
+    ['an unsubscribe address that is not http(s)', { unsubscribeUrl: 'javascript:alert(1)' }],
   ];
   for (const [what, change] of bad) {
     it(`rejects ${what} at enqueue time, writing none of the batch`, async () => {

@@ -53,12 +53,13 @@ export function createOutbox(deps: { clock: Clock; dataKey: Buffer }): NotifyOut
         const sealed = input.secret === undefined ? null : seal(input.secret, dataKey, id);
         await tx.query(
           `INSERT INTO notify_outbox (id, channel, recipient, template, requested_language, language, subject, body,
-             secret_sealed, status, attempts, next_attempt_at, expires_at, customer_id, correlation_id, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $11, $11)`,
+             secret_sealed, status, attempts, next_attempt_at, expires_at, customer_id, correlation_id, created_at, updated_at,
+             unsubscribe_url)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $11, $11, $15)`,
           [
             id, input.channel, input.to, rendered.template, input.language, rendered.language, rendered.subject, rendered.body,
             sealed, input.hold ? 'held' : 'pending', at, input.expiresAt ?? null, input.customerId ?? null,
-            input.correlationId ?? null,
+            input.correlationId ?? null, input.unsubscribeUrl ?? null,
           ],
         );
         ids.push(id);
@@ -128,6 +129,8 @@ function prepare(m: OutboxMessageInput): RenderedTemplate {
   if (m.channel !== rendered.channel) fail(`is sent by ${rendered.channel}, not ${m.channel}`);
   if (m.channel === 'sms' && !E164.test(m.to)) fail('the recipient is not an E.164 phone number');
   if (m.channel === 'email' && !EMAIL.test(m.to)) fail('the recipient is not an e-mail address');
+  // It becomes a mail header: an absolute http(s) URL with nothing that could end the header.
+  if (m.unsubscribeUrl !== undefined && !/^https?:\/\/[^\s<>"]+$/.test(m.unsubscribeUrl)) fail('the unsubscribe address is not an http(s) URL');
   if (rendered.hasSecret && (m.secret === undefined || m.secret.reveal().length === 0)) fail('needs a secret');
   if (!rendered.hasSecret && m.secret !== undefined) fail('has no place for a secret');
   // A secret must die some time even if its message is never released.

@@ -24,6 +24,8 @@ export interface OutboxMessageInput {
   customerId?: string;
   /** Call or action that caused it, for tracing. */
   correlationId?: string;
+  /** A one-click unsubscribe address (https or http), for notices to subscribers: e-mail carries it as RFC 8058 List-Unsubscribe. */
+  unsubscribeUrl?: string;
   /**
    * 'held' messages wait for release() (the bank confirmed the change they
    * announce); 'pending' ones are deliverable at once.
@@ -52,6 +54,8 @@ export interface DeliveryMessage {
   language: string;
   /** Past this the message is useless (the secret's lifetime): SMPP's validity_period must not run beyond it. */
   expiresAt: Date | null;
+  /** A one-click unsubscribe address, when the message is a notice to a subscriber (RFC 8058). */
+  unsubscribeUrl?: string | null;
 }
 
 /** What a provider said when it took a message. */

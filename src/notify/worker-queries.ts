@@ -18,6 +18,7 @@ export interface ClaimedMessage {
   language: string;
   secret_sealed: string | null;
   expires_at: Date | null;
+  unsubscribe_url: string | null;
   /** Including the attempt just claimed. */
   attempts: number;
 }
@@ -86,7 +87,7 @@ export async function claimDue(
          provider = CASE o.channel WHEN 'sms' THEN $4 ELSE $5 END
      FROM due
      WHERE o.id = due.id AND o.status = 'pending'
-     RETURNING o.id, o.channel, o.recipient, o.subject, o.body, o.language, o.secret_sealed, o.expires_at, o.attempts`,
+     RETURNING o.id, o.channel, o.recipient, o.subject, o.body, o.language, o.secret_sealed, o.expires_at, o.unsubscribe_url, o.attempts`,
     [now, new Date(now.getTime() + leaseMs), batch, providers.sms, providers.email],
   );
 }

@@ -141,6 +141,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       const result = await health.execute(msg.channel, () => withDeadline(channels[msg.channel].deliver({
         id: msg.id, channel: msg.channel, to: msg.recipient, subject: msg.subject, text, language: msg.language, expiresAt: msg.expires_at,
+        ...(msg.unsubscribe_url ? { unsubscribeUrl: msg.unsubscribe_url } : {}),
       })));
       return { kind: 'accepted', msg, accepted: { attempt: { ...attempt, endedAt: now() }, result } };
     } catch (err) {

@@ -58,6 +58,7 @@ export async function notifySubscribers(ctx: NotifyContext, event: IncidentEvent
       const todo = subs.filter((s) => mine.has(s.id));
       const ids = await ctx.outbox.enqueue(tx, todo.map((s) => ({
         ...buildNotice(event, { ...s, unsubscribeUrl: ctx.unsubscribeUrl(s.id) }, ctx),
+        ...(s.channel === 'email' ? { unsubscribeUrl: ctx.unsubscribeUrl(s.id) } : {}),
         expiresAt,
         correlationId: `status-event:${key}`.slice(0, 200),
       })));

@@ -154,7 +154,11 @@ describe('status subscriptions', () => {
 
   it('unsubscribes with the link of any message, once, and tells nothing afterwards', async () => {
     await confirmed('ana@example.com');
-    const token = linkIn(only(await fresh(() => subs.notify(published()))).body, 'unsubscribe');
+    const notice = only(await fresh(() => subs.notify(published())));
+    const token = linkIn(notice.body, 'unsubscribe');
+    // The e-mail carries the same link as RFC 8058 one-click List-Unsubscribe.
+    const [row] = await db.query<{ unsubscribe_url: string | null }>('SELECT unsubscribe_url FROM notify_outbox WHERE id = $1', [notice.id]);
+    expect(row?.unsubscribe_url).toBe(`${PUBLIC_URL}/status/unsubscribe/${token}`);
     expect(await subs.checkUnsubscribe(token)).toEqual({ subscribed: true, language: 'es' });
     expect(await subs.unsubscribe(token)).toEqual({ outcome: 'unsubscribed', language: 'es' });
     expect(await subs.unsubscribe(token)).toEqual({ outcome: 'already_unsubscribed', language: null });

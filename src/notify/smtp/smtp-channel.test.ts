@@ -93,6 +93,16 @@ describe('createSmtpChannel against an SMTP server with STARTTLS and AUTH', () =
     expect(parsed.html).toContain('mensaje automático de la línea telefónica de tu banco');
   });
 
+  it('gives a subscriber notice RFC 8058 one-click unsubscribe headers, and other mail none', async () => {
+    const c = channel();
+    await c.deliver(message({ unsubscribeUrl: 'https://status.bank.test/status/unsubscribe/tok-123' }));
+    const notice = String(server.received.at(-1)!.raw);
+    expect(notice).toMatch(/\r\nList-Unsubscribe: <https:\/\/status\.bank\.test\/status\/unsubscribe\/tok-123>\r\n/);
+    expect(notice).toMatch(/\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n/);
+    await c.deliver(message());
+    expect(String(server.received.at(-1)!.raw)).not.toMatch(/List-Unsubscribe/i);
+  });
+
   it('gives an English footer to a language without a layout, keeping the message language', async () => {
     const c = channel();
     const msg = message({ language: 'fr', subject: 'Votre identifiant', text: 'Bonjour Zoé.' });

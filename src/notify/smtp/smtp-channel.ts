@@ -130,6 +130,10 @@ export function createSmtpChannel(options: SmtpChannelOptions): SmtpChannel {
             // Exchange's counterpart of Auto-Submitted, honoured by Outlook's out-of-office replies.
             'X-Auto-Response-Suppress': 'All',
             'X-Clave-Outbox-Id': msg.id,
+            // RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the address.
+            ...(msg.unsubscribeUrl
+              ? { 'List-Unsubscribe': `<${msg.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+              : {}),
           },
           signal,
         });
