@@ -8,8 +8,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createReferenceBank, importDataset, isBankEmpty, type BankPort } from './bank/index.ts';
-import { CallRecords, createLine, type Line } from './call/index.ts';
+import {
+  bankProbe, createDrillableBank, createReferenceBank, createResilientBank, importDataset, isBankEmpty, type BankPort, type ResilientBank,
+} from './bank/index.ts';
+import { CallRecords, createLine, lastKnownAnnouncer, type Line } from './call/index.ts';
 import { createRtpMedia, createThreadedMedia, registerSoftphone, startSipServer, type MediaClockStats, type RtpMedia, type SipServer } from './channel/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { loadOrCreateKeys } from './crypto/index.ts';
@@ -20,11 +22,12 @@ import { createLogger, type Logger } from './log/index.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
 import { startStatusSide } from './status-setup.ts';
-import type { IncidentsService } from './incidents/index.ts';
+import { marketOf, type IncidentsService, type OutageDetector } from './incidents/index.ts';
 import {
   createChannelHealth, createDeliveryMetrics, createOutbox, createOutboxWorker, type DevMailbox, type DeliveryReceipt, type OutboxWorker,
 } from './notify/index.ts';
 import { createServices } from './services/index.ts';
+import { createOperators, createSecurityModes, loadOperatorsFile, operatorTokenKey, type Operators } from './operators/index.ts';
 import { createSpeech, type Speech } from './speech/index.ts';
 import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/index.ts';
 import { openStore, type Db } from './store/index.ts';
@@ -58,6 +61,12 @@ export interface Clave {
   mediaClock: MediaClockStats | undefined;
   /** Incidents, maintenance and the public view (its scheduler runs by itself; tests may tick it). */
   incidents: IncidentsService;
+  /** The outage detector (it ticks by itself every minute; tests may tick it). */
+  detector: OutageDetector;
+  /** Named operators (as `clave operator add` manages them). */
+  operators: Operators;
+  /** The bank as the line reaches it: deadlines, circuit, health. */
+  bankLink: ResilientBank;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -86,7 +95,28 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     logger.info({ file, ...summary }, 'reference bank loaded from dataset');
   }
 
-  const identity = createIdentity({ db, bank, clock, zpk, defaultCountryCode: config.defaultCountry });
+  // The line reaches the bank through deadlines and a circuit breaker fed by live calls and a
+  // periodic probe; the reference bank takes drills (POST /bank/drill) so operators can rehearse.
+  const drillable = createDrillableBank(bank, { clock, token: adminToken, logger });
+  const bankLink = createResilientBank(drillable.bank, {
+    clock,
+    logger,
+    deadlineMs: config.bankDeadlineMs,
+    healthCheck: { everyMs: config.bankProbeMs, probe: bankProbe(drillable.bank) },
+  });
+  bankLink.onChange((health) => {
+    if (health.available) logger.info('bank reachable again: self-service resumes');
+    else logger.error({ circuit: health.circuit, lastError: health.lastError }, 'bank unreachable: callers are told and offered an agent');
+  });
+  // Named operators (`clave operator add NAME`), and the security mode two of them switch.
+  const operators = createOperators({
+    db, clock, key: operatorTokenKey(keys.dataKey), adminToken,
+    fileOperators: config.operatorsFile ? await loadOperatorsFile(config.operatorsFile) : [],
+  });
+  const modes = createSecurityModes({ db, clock, logger });
+  await modes.start();
+  modes.onChange((current) => logger.warn({ mode: current.mode, reason: current.reason }, 'security mode changed'));
+  const identity = createIdentity({ db, bank: bankLink, clock, zpk, defaultCountryCode: config.defaultCountry, securityMode: modes });
   let delivery: DeliveryChannels;
   try {
     delivery = createDeliveryChannels(config, { clock, logger });
@@ -117,7 +147,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     if (status.available) logger.info({ channel, provider: status.provider }, 'delivery channel recovered');
     else logger.error({ channel, provider: status.provider, circuit: status.circuit }, 'delivery channel failing: the line stops promising its messages');
   });
-  const services = createServices({ db, bank, outbox, clock, dataKey: keys.dataKey, delivery: health });
+  const services = createServices({ db, bank: bankLink, outbox, clock, dataKey: keys.dataKey, delivery: health, securityMode: modes });
 
   const nodeId = config.nodeId ?? 'clave-1';
   const records = new CallRecords(db, nodeId);
@@ -144,7 +174,10 @@ export async function startClave(options: StartOptions): Promise<Clave> {
 
   const status = await startStatusSide(config, { db, clock, logger, outbox, dataKey: keys.dataKey });
   const line = createLine({
-    announcer: status.incidents,
+    reporter: status.detector,
+    // The last announcement that worked is spoken when the store cannot be read (a database outage).
+    announcer: lastKnownAnnouncer(status.incidents, { clock, logger, marketOf: (caller) => marketOf(caller, status.incidents.config)?.id ?? null }),
+    admission: { ...(config.maxCalls ? { maxCalls: config.maxCalls } : {}), atCapacity: config.atCapacity, retryAfterSeconds: config.retryAfterSeconds },
     bundle,
     identity,
     services,
@@ -165,9 +198,12 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     metrics: metricsRegistry,
     ...(delivery.smsStatusCallback ? { smsStatusCallback: smsStatusRoute(delivery.smsStatusCallback, worker) } : {}),
     devMailbox,
-    bankRoutes: bank.routes,
+    bankRoutes: async (app) => {
+      await app.register(bank.routes);
+      await app.register(drillable.routes);
+    },
     softphone: (server) => registerSoftphone(server, line, { clock }),
-    health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind }),
+    health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind, bank: bankLink.health() }),
     // Every change is signed by an operator; named operators come with their own tokens later.
     incidents: { incidents: status.incidents, operatorOf: () => 'admin' },
     statusPage: {
@@ -177,6 +213,8 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       ...(config.publicUrl ? { publicUrl: `${config.publicUrl.replace(/\/+$/, '')}/status` } : {}),
     },
     subscriptions: { subscriptions: status.subscriptions, languages: status.incidents.config.languages },
+    operators,
+    securityModes: modes,
   });
   let speech: Speech | undefined;
   let sip: SipServer | undefined;
@@ -238,6 +276,9 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     sip,
     mediaClock: media?.clock,
     incidents: status.incidents,
+    detector: status.detector,
+    operators,
+    bankLink,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
@@ -254,7 +295,11 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         // The calls' media is closed with them; the media threads end after their RTCP BYEs.
         await media?.close();
         await speech?.close();
+        // Records still waiting for the store get one last write.
+        await line.close();
         await status.stop();
+        bankLink.stop();
+        modes.stop();
         await worker.stop();
         await delivery.close();
         await db.close();

@@ -1,8 +1,9 @@
 import { hkdfSync } from 'node:crypto';
 import type { Config } from './config/index.ts';
+import { callTraffic } from './call/index.ts';
 import {
-  createIncidents, createSubscriptions, createWebhooks, loadStatusConfig, parseWebhooksConfig,
-  type IncidentEvent, type IncidentsService, type Subscriptions, type Webhooks,
+  createIncidents, createOutageDetector, createSubscriptions, createWebhooks, loadStatusConfig, parseWebhooksConfig,
+  type IncidentEvent, type IncidentsService, type OutageDetector, type Subscriptions, type Webhooks,
 } from './incidents/index.ts';
 import type { Logger } from './log/index.ts';
 import type { NotifyOutbox } from './notify/index.ts';
@@ -13,11 +14,14 @@ import type { Db } from './store/index.ts';
 const TICK_MS = 5_000;
 /** Subscriptions never confirmed are purged this often. */
 const PURGE_MS = 60 * 60_000;
+/** The outage detector judges each whole minute. */
+const DETECT_MS = 60_000;
 
 export interface StatusSide {
   incidents: IncidentsService;
   subscriptions: Subscriptions;
   webhooks: Webhooks;
+  detector: OutageDetector;
   /** Speech to warm with every published text, once SIP (and so speech) is on. */
   speakWith(prompts: { getPromptAudio(p: { id: string; text: string; params: Record<string, string>; language: string }): Promise<unknown> }): void;
   stop(): Promise<void>;
@@ -48,6 +52,7 @@ export async function startStatusSide(
     publicUrl: config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.httpPort}`,
   });
   const webhooks = createWebhooks({ db, clock, logger, endpoints: config.webhooks ? parseWebhooksConfig(config.webhooks) : [] });
+  const detector = createOutageDetector({ db, clock, logger, incidents, config: statusConfig, traffic: callTraffic(db) });
   let speech: Parameters<StatusSide['speakWith']>[0] | undefined;
 
   const follow = (what: string, work: Promise<unknown>) =>
@@ -70,6 +75,7 @@ export async function startStatusSide(
 
   let tickTimer: TimerHandle | undefined;
   let purgeTimer: TimerHandle | undefined;
+  let detectTimer: TimerHandle | undefined;
   let stopped = false;
   const tick = () => {
     tickTimer = clock.setTimeout(() => {
@@ -85,15 +91,24 @@ export async function startStatusSide(
       });
     }, PURGE_MS);
   };
+  const detect = () => {
+    detectTimer = clock.setTimeout(() => {
+      void follow('outage detection', detector.tick()).finally(() => {
+        if (!stopped) detect();
+      });
+    }, DETECT_MS);
+  };
   await follow('maintenance tick', incidents.tick());
   tick();
   purge();
+  detect();
   webhooks.start();
 
   return {
     incidents,
     subscriptions,
     webhooks,
+    detector,
     speakWith(prompts) {
       speech = prompts;
     },
@@ -101,6 +116,7 @@ export async function startStatusSide(
       stopped = true;
       if (tickTimer) clock.clearTimeout(tickTimer);
       if (purgeTimer) clock.clearTimeout(purgeTimer);
+      if (detectTimer) clock.clearTimeout(detectTimer);
       await webhooks.stop();
     },
   };

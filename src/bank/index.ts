@@ -24,3 +24,13 @@ export type { Ebanking, LoginResult, PasswordChangeResult, CodeError, CodeResult
 export { importDataset, isBankEmpty, validateDataset, type ImportDeps, type ImportSummary } from './dataset.ts';
 export { documentProblem } from './documents.ts';
 export { synthesisePan, luhnValid, TEST_BIN } from './pan.ts';
+export {
+  createResilientBank,
+  type ResilientBank,
+  type ResilientBankOptions,
+  type BankBreakerOptions,
+  type BankHealth,
+  type BankHealthCheck,
+} from './resilient-bank.ts';
+export { bankProbe, PROBE_CUSTOMER_ID } from './bank-probe.ts';
+export { createDrillableBank, DRILL_MODES, DEFAULT_SLOW_MS, type Drill, type DrillMode, type DrillableBank, type DrillableBankDeps } from './drill.ts';

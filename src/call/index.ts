@@ -1,5 +1,11 @@
 export type { CallChannel, CallInput, ListenInfo, RenderedPrompt } from './channel.ts';
-export { createLine, flowFor, type Line } from './line.ts';
+export { createLine, flowFor, type Line, type LineDeps, type LiveCall } from './line.ts';
 export { CallSession, type SessionDeps } from './session.ts';
-export { CallRecords, type CallFilter, type CallRecord, type PathStep, type TranscriptEntry } from './records.ts';
-export type { AgentDirectory, IdentityPort, ServiceAnswer, ServiceRequest, ServicesPort } from './ports.ts';
+export { BriefCall, type BriefCallSpec } from './brief-call.ts';
+export { AdmissionControl, type Admission, type AdmissionOptions, type AdmissionPeek, type AdmissionStats, type AdmissionTicket, type AtCapacity } from './admission.ts';
+export { lastKnownAnnouncer, type LastKnownOptions } from './last-known-announcer.ts';
+export { RecordQueue, type RecordQueueOptions } from './record-queue.ts';
+export { LINE_MESSAGES, type LineMessage } from './line-messages.ts';
+export { CallRecords, type CallFilter, type CallRecord, type EndedCall, type PathStep, type TranscriptEntry } from './records.ts';
+export type { AgentDirectory, AnnouncerPort, CallAnnouncement, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
+export { callTraffic } from './traffic.ts';

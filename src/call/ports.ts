@@ -17,9 +17,16 @@ export interface CallAnnouncement {
   incidentIds: string[];
   maintenanceIds: string[];
   version: 'full' | 'short';
+  /** The store did not answer: this is the last announcement known for the line, market and language. */
+  stale?: boolean;
 }
 
 /** What the call layer asks of the incidents context: the announcement that concerns one call, or null. */
 export interface AnnouncerPort {
   announcementFor(call: { dialed: string; caller: string; language: string }): Promise<CallAnnouncement | null>;
+}
+
+/** Where a caller's "report a problem" goes (the outage detector). */
+export interface ProblemReporterPort {
+  report(input: { component: string; dialed: string; caller: string }): Promise<void>;
 }

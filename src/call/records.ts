@@ -6,8 +6,11 @@ export type TranscriptEntry =
   | { at: number; type: 'keys'; node: string; value: string }
   | { at: number; type: 'transfer'; target: string; result?: string }
   | { at: number; type: 'note'; text: string }
-  /** What was announced before the menu: which incidents and maintenance windows, full or short. */
-  | { at: number; type: 'announcement'; incidentIds: string[]; maintenanceIds: string[]; version: 'full' | 'short' }
+  /**
+   * What was announced before the menu: which incidents and maintenance windows, full or short;
+   * `stale` when the store did not answer and the last announcement known for the line was played.
+   */
+  | { at: number; type: 'announcement'; incidentIds: string[]; maintenanceIds: string[]; version: 'full' | 'short'; stale?: true }
   | { at: number; type: 'hangup'; by: 'line' | 'caller' };
 
 export interface PathStep {
@@ -50,6 +53,22 @@ interface Row {
   duration_ms: number | null;
 }
 
+/** A call as it ended: everything its row needs, so the row can be written whole if its start never was. */
+export interface EndedCall {
+  callId: string;
+  channel: string;
+  dialed: string;
+  caller: string;
+  flow: string;
+  language: string;
+  outcome: string;
+  customerId: string | null;
+  path: PathStep[];
+  transcript: TranscriptEntry[];
+  startedAt: Date;
+  endedAt: Date;
+}
+
 export interface CallFilter {
   from?: string;
   to?: string;
@@ -62,8 +81,8 @@ export interface CallFilter {
 
 /**
  * The calls table. A call is written when it starts (live) and finished
- * once: the finishing UPDATE only matches a live row, so no call can get a
- * second outcome.
+ * once: finishing only changes a live row (or writes a missing one), so no
+ * call can get a second outcome.
  */
 export class CallRecords {
   readonly #db: Db;
@@ -74,31 +93,47 @@ export class CallRecords {
     this.#nodeId = nodeId;
   }
 
+  /** The live row. Written at most once: a retry after a lost answer changes nothing. */
   async start(call: { callId: string; channel: string; dialed: string; caller: string; flow: string; language: string; startedAt: Date }): Promise<void> {
     await this.#db.query(
       `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8) ON CONFLICT (id) DO NOTHING`,
       [call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.startedAt],
     );
   }
 
-  /** Returns false when the call was already finished (never happens twice). */
-  async finish(call: {
-    callId: string;
-    outcome: string;
-    language: string;
-    customerId: string | null;
-    path: PathStep[];
-    transcript: TranscriptEntry[];
-    endedAt: Date;
-  }): Promise<boolean> {
+  /**
+   * Ends a call: completes its live row, or writes the whole row when its
+   * start was never recorded (the store was down then). Returns false when
+   * the call was already finished (never happens twice), so a repeat after
+   * a lost answer changes nothing.
+   */
+  async finish(call: EndedCall): Promise<boolean> {
+    const durationMs = Math.max(0, call.endedAt.getTime() - call.startedAt.getTime());
     const rows = await this.#db.query(
-      `UPDATE calls SET state = 'ended', outcome = $2, language = $3, customer_id = $4, path = $5::jsonb, transcript = $6::jsonb,
-              ended_at = $7, duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($7::timestamptz - started_at)) * 1000)::int)
-        WHERE id = $1 AND state = 'live' RETURNING id`,
-      [call.callId, call.outcome, call.language, call.customerId, JSON.stringify(call.path), JSON.stringify(call.transcript), call.endedAt],
+      `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, outcome, customer_id, path, transcript,
+                          started_at, ended_at, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ended', $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14)
+       ON CONFLICT (id) DO UPDATE SET state = 'ended', outcome = EXCLUDED.outcome, language = EXCLUDED.language,
+              customer_id = EXCLUDED.customer_id, path = EXCLUDED.path, transcript = EXCLUDED.transcript,
+              ended_at = EXCLUDED.ended_at, duration_ms = EXCLUDED.duration_ms
+        WHERE calls.state = 'live' RETURNING id`,
+      [
+        call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.outcome, call.customerId,
+        JSON.stringify(call.path), JSON.stringify(call.transcript), call.startedAt, call.endedAt, durationMs,
+      ],
     );
     return rows.length === 1;
+  }
+
+  /** Whether the store answers at all (a call step failed: was it the database?). */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.#db.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

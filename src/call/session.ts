@@ -4,8 +4,12 @@ import { isOutcome, startCall, step } from '../flow/index.ts';
 import { dniFromDigits, nieFromKeys, normalisePhone } from '../identity/index.ts';
 import type { Logger } from '../log/index.ts';
 import { isClaveError, type Clock, type TimerHandle } from '../shared/index.ts';
+import { ANNOUNCE_LOOKUP_MS, BriefCall } from './brief-call.ts';
 import type { CallChannel, CallInput } from './channel.ts';
-import type { AgentDirectory, AnnouncerPort, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
+import { withDeadline } from './deadline.ts';
+import { lineLanguages, lineMessage } from './line-messages.ts';
+import type { AgentDirectory, AnnouncerPort, IdentityPort, ProblemReporterPort, ServiceAnswer, ServicesPort } from './ports.ts';
+import { RecordQueue } from './record-queue.ts';
 import type { CallRecords, PathStep, TranscriptEntry } from './records.ts';
 
 export interface SessionDeps {
@@ -20,12 +24,22 @@ export interface SessionDeps {
   maxCallMs: number;
   /** Incidents to announce; absent: nothing is ever announced. */
   announcer?: AnnouncerPort;
+  /** Callers' problem reports; absent: reports are only in the transcript. */
+  reporter?: ProblemReporterPort;
   /** For caller IDs in national form (the caller's market comes from the country code). */
   defaultCountryCode?: string;
+  /** Where call ends wait while the store is down (the line shares one); absent: one per session. */
+  recordQueue?: RecordQueue;
 }
 
-/** An announcement lookup slower than this is given up: the caller goes on to the menu rather than wait. */
-const ANNOUNCE_LOOKUP_MS = 1500;
+/** Recording a call's start slower than this counts as failed: the caller must not wait in silence for the database. */
+const START_RECORD_MS = 3000;
+/** How long the check "is the database there?" may take after a call step failed. */
+const STORE_PROBE_MS = 1000;
+/** The apology is short; a channel that never reports its end does not hold the call beyond this. */
+const APOLOGY_MAX_MS = 30_000;
+/** The apology's play: flows number theirs from 1. */
+const APOLOGY_PLAY_ID = -2;
 
 /**
  * One call: owns its timers and abort controller, feeds channel events to the
@@ -48,35 +62,71 @@ export class CallSession implements CallInput {
   #closed = false;
   #started: Promise<void>;
   #maxTimer: TimerHandle | undefined;
+  readonly #queue: RecordQueue;
+  readonly #flowId: string;
+  readonly #from: string;
+  readonly #to: string;
+  /** Set when the call could not be recorded at its start: that brief call has the caller from then on. */
+  #handedOver: BriefCall | undefined;
+  /** Set while the apology plays (the database failed under the call). */
+  #apologyTimer: TimerHandle | undefined;
 
   constructor(deps: SessionDeps, channel: CallChannel, call: { flowId: string; from: string; to: string }) {
     this.#deps = deps;
     this.#channel = channel;
+    this.#queue = deps.recordQueue ?? new RecordQueue(deps.records, { clock: deps.clock, logger: deps.logger });
+    this.#flowId = call.flowId;
+    this.#from = call.from;
+    this.#to = call.to;
     this.#startedAt = deps.clock.now();
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
     const flow = deps.bundle.flows.get(call.flowId);
-    this.#started = deps.records
-      .start({
-        callId: this.callId,
-        channel: channel.kind,
-        dialed: call.to,
-        caller: call.from,
-        flow: call.flowId,
-        language: flow?.language ?? deps.bundle.defaultLanguage,
-        startedAt: new Date(this.#startedAt),
-      })
-      .then(() => {
+    const recorded = deps.records.start({
+      callId: this.callId,
+      channel: channel.kind,
+      dialed: call.to,
+      caller: call.from,
+      flow: call.flowId,
+      language: flow?.language ?? deps.bundle.defaultLanguage,
+      startedAt: new Date(this.#startedAt),
+    });
+    this.#started = withDeadline(deps.clock, recorded, START_RECORD_MS, 'recording the start of a call').then(
+      () => {
+        if (this.#closed) return;
         this.#maxTimer = deps.clock.setTimeout(() => this.#abortCall('the call reached its maximum length'), deps.maxCallMs);
         this.#apply(() => startCall(deps.bundle, { flowId: call.flowId, callerId: call.from, dialed: call.to }));
-      })
-      .catch((err: unknown) => {
-        deps.logger.error({ err, callId: this.callId }, 'could not record the start of a call');
-        this.#closed = true;
-        channel.hangup('service_unavailable');
-        this.#resolveEnded({ outcome: 'service_unavailable', language: flow?.language ?? deps.bundle.defaultLanguage });
-      });
+      },
+      (err: unknown) => {
+        deps.logger.error({ err, callId: this.callId }, 'could not record the start of a call: the caller hears the announcement, if known, and an apology');
+        this.#handOver();
+      },
+    );
+  }
+
+  /**
+   * Nothing the flow offers works without the database (identity, limits,
+   * services all need it), so a call that cannot even be recorded is not
+   * walked through menus to fail at the end: it becomes a brief call, with
+   * the same id, that says what is known to be wrong (the last announcement)
+   * and apologises. Its record waits in the queue if need be.
+   */
+  #handOver(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const brief = new BriefCall(this.#deps, this.#queue, this.#channel, {
+      callId: this.callId,
+      startedAt: this.#startedAt,
+      flowId: this.#flowId,
+      from: this.#from,
+      to: this.#to,
+      outcome: 'service_unavailable',
+      message: 'technical_problem',
+      note: 'the call could not be recorded: the database did not answer',
+    });
+    this.#handedOver = brief;
+    void brief.ended.then((v) => this.#resolveEnded(v));
   }
 
   /** Resolves once the call record exists and the first prompt is under way. */
@@ -93,10 +143,18 @@ export class CallSession implements CallInput {
   }
 
   promptEnded(playId: number): void {
+    if (this.#apologyTimer && playId === APOLOGY_PLAY_ID) {
+      this.#finish('service_unavailable', 'line');
+      return;
+    }
     this.#send({ type: 'promptEnded', playId });
   }
 
   hangup(): void {
+    if (this.#apologyTimer) {
+      this.#finish('service_unavailable', 'caller');
+      return;
+    }
     this.#send({ type: 'hangup' });
   }
 
@@ -105,7 +163,13 @@ export class CallSession implements CallInput {
   }
 
   #send(event: FlowEvent): void {
-    if (this.#closed) return;
+    if (this.#handedOver) {
+      if (event.type === 'hangup') this.#handedOver.hangup();
+      else if (event.type === 'promptEnded') this.#handedOver.promptEnded(event.playId);
+      return;
+    }
+    // While apologising the flow is over: its late answers and the caller's keys change nothing.
+    if (this.#closed || this.#apologyTimer) return;
     const snapshot = this.#snapshot;
     if (!snapshot) {
       // Events before the first step (a key during set-up) wait for it.
@@ -116,7 +180,7 @@ export class CallSession implements CallInput {
   }
 
   #apply(run: () => { snapshot: Snapshot; effects: Effect[] }): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#apologyTimer) return;
     let result: { snapshot: Snapshot; effects: Effect[] };
     try {
       result = run();
@@ -182,6 +246,10 @@ export class CallSession implements CallInput {
       case 'announce':
         void this.#announce(effect);
         return;
+      case 'report':
+        this.#transcript.push({ at: this.#now(), type: 'note', text: `problem reported: ${effect.component}` });
+        void this.#report(effect);
+        return;
       case 'end':
         this.#finish(effect.outcome, effect.by);
         return;
@@ -205,7 +273,7 @@ export class CallSession implements CallInput {
         this.#send({ type: 'identified', requestId: e.requestId, result: who.kind });
       }
     } catch (err) {
-      this.#unavailable(err, 'identify');
+      if (await this.#storeOutage(err, 'identify')) return;
       this.#send({ type: 'identified', requestId: e.requestId, result: 'unavailable' });
     }
   }
@@ -216,8 +284,18 @@ export class CallSession implements CallInput {
       const result = await this.#deps.identity.verifyCard({ customerId: e.customerId, callId: this.callId, cardLast4: e.cardLast4, pin: e.pin });
       this.#send({ type: 'verified', requestId: e.requestId, result });
     } catch (err) {
-      this.#unavailable(err, 'verify');
+      if (await this.#storeOutage(err, 'verify')) return;
       this.#send({ type: 'verified', requestId: e.requestId, result: 'unavailable' });
+    }
+  }
+
+  async #report(e: Extract<Effect, { type: 'report' }>): Promise<void> {
+    const caller = normalisePhone(e.callerId, { defaultCountryCode: this.#deps.defaultCountryCode ?? '34' }) ?? '';
+    try {
+      await this.#deps.reporter?.report({ component: e.component, dialed: e.dialed, caller });
+    } catch (err) {
+      // The caller was thanked; a report that could not be stored is only a lost signal.
+      this.#deps.logger.warn({ err, callId: this.callId }, 'problem report could not be stored');
     }
   }
 
@@ -227,10 +305,14 @@ export class CallSession implements CallInput {
     if (announcer) {
       try {
         const caller = normalisePhone(e.callerId, { defaultCountryCode: this.#deps.defaultCountryCode ?? '34' }) ?? '';
-        const found = await this.#withLookupDeadline(announcer.announcementFor({ dialed: e.dialed, caller, language: e.language }));
+        const lookup = announcer.announcementFor({ dialed: e.dialed, caller, language: e.language });
+        const found = await withDeadline(this.#deps.clock, lookup, ANNOUNCE_LOOKUP_MS, 'announcement lookup');
         if (found && found.pieces.length > 0) {
           prompts = found.pieces.map((p) => ({ id: 'announcement', text: p.text, params: {}, maskedText: p.text, maskedParams: {}, language: p.language }));
-          this.#transcript.push({ at: this.#now(), type: 'announcement', incidentIds: found.incidentIds, maintenanceIds: found.maintenanceIds, version: found.version });
+          this.#transcript.push({
+            at: this.#now(), type: 'announcement', incidentIds: found.incidentIds, maintenanceIds: found.maintenanceIds, version: found.version,
+            ...(found.stale ? { stale: true as const } : {}),
+          });
         }
       } catch (err) {
         // No announcement is better than a caller left in silence.
@@ -238,16 +320,6 @@ export class CallSession implements CallInput {
       }
     }
     this.#send({ type: 'announced', requestId: e.requestId, prompts });
-  }
-
-  #withLookupDeadline<T>(work: Promise<T>): Promise<T> {
-    let handle: TimerHandle | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      handle = this.#deps.clock.setTimeout(() => reject(new Error(`no answer within ${ANNOUNCE_LOOKUP_MS} ms`)), ANNOUNCE_LOOKUP_MS);
-    });
-    return Promise.race([work, deadline]).finally(() => {
-      if (handle) this.#deps.clock.clearTimeout(handle);
-    });
   }
 
   async #service(e: Extract<Effect, { type: 'service' }>): Promise<void> {
@@ -261,11 +333,14 @@ export class CallSession implements CallInput {
         ...(e.reference !== undefined ? { reference: e.reference } : {}),
       });
       result = toServiceResult(answer, this.#deps.clock.now());
+      if ('suspended' in answer) {
+        this.#transcript.push({ at: this.#now(), type: 'note', text: `${e.service} not offered: security mode (${answer.suspended})` });
+      }
       if ('unavailable' in answer) {
         this.#transcript.push({ at: this.#now(), type: 'note', text: `${e.service} not started: ${UNAVAILABLE_NOTES[answer.unavailable]}` });
       }
     } catch (err) {
-      this.#unavailable(err, 'service');
+      if (await this.#storeOutage(err, 'service')) return;
       result = { outcome: 'service_unavailable' };
     }
     this.#send({ type: 'serviceDone', requestId: e.requestId, result });
@@ -288,9 +363,50 @@ export class CallSession implements CallInput {
     this.#send({ type: 'transferred', requestId: e.requestId, result });
   }
 
-  #unavailable(err: unknown, what: string): void {
-    if (isClaveError(err, 'BANK_UNAVAILABLE')) this.#deps.logger.warn({ callId: this.callId, what }, 'bank unavailable');
-    else this.#deps.logger.error({ err, callId: this.callId, what }, 'call step failed');
+  /**
+   * A call step failed. The bank being down, or any other expected
+   * condition, is the flow's to handle (it says so and offers an agent). An
+   * unexpected failure may be the database gone: when a quick probe says so
+   * (or the error does), the call ends now with an apology, since nothing
+   * further in the flow can work. True when the apology took over.
+   */
+  async #storeOutage(err: unknown, what: string): Promise<boolean> {
+    const { logger } = this.#deps;
+    if (isClaveError(err, 'BANK_UNAVAILABLE')) {
+      logger.warn({ callId: this.callId, what }, 'bank unavailable');
+      return false;
+    }
+    const storeDown =
+      isClaveError(err, 'STORE_UNAVAILABLE') ||
+      (!isClaveError(err) && !(await withDeadline(this.#deps.clock, this.#deps.records.reachable(), STORE_PROBE_MS, 'database probe').catch(() => false)));
+    if (!storeDown) {
+      logger.error({ err, callId: this.callId, what }, 'call step failed');
+      return false;
+    }
+    logger.error({ err, callId: this.callId, what }, 'the database did not answer during a call: the call ends with an apology');
+    this.#apologise('the database did not answer');
+    return true;
+  }
+
+  /**
+   * Stops the flow where it is (its timers, its prompt) and says the
+   * technical-problem message, in the caller's language once chosen, else
+   * in every language; the line hangs up when it has been said.
+   */
+  #apologise(reason: string): void {
+    if (this.#closed || this.#apologyTimer) return;
+    const { bundle, clock } = this.#deps;
+    for (const handle of this.#timers.values()) clock.clearTimeout(handle);
+    this.#timers.clear();
+    const snapshot = this.#snapshot;
+    if (snapshot?.input.playId != null) this.#channel.stopPlay(snapshot.input.playId);
+    this.#transcript.push({ at: this.#now(), type: 'note', text: reason });
+    const chosen = snapshot?.vars['language'];
+    const languages = chosen !== undefined ? [chosen] : lineLanguages(bundle, this.language);
+    const prompts = lineMessage(bundle, 'technical_problem', languages);
+    for (const p of prompts) this.#transcript.push({ at: this.#now(), type: 'prompt', id: p.id, text: p.text });
+    this.#apologyTimer = clock.setTimeout(() => this.#finish('service_unavailable', 'line'), APOLOGY_MAX_MS);
+    this.#channel.play(APOLOGY_PLAY_ID, prompts, { bargeIn: false, language: languages[0] ?? this.language });
   }
 
   /**
@@ -299,7 +415,8 @@ export class CallSession implements CallInput {
    * had decided, or service_unavailable.
    */
   terminate(reason: string): void {
-    this.#abortCall(reason);
+    if (this.#handedOver) this.#handedOver.terminate(reason);
+    else this.#abortCall(reason);
   }
 
   /** Ends the call from outside the flow (bug, time limit): says nothing more, records once. */
@@ -317,23 +434,24 @@ export class CallSession implements CallInput {
     for (const handle of this.#timers.values()) this.#deps.clock.clearTimeout(handle);
     this.#timers.clear();
     if (this.#maxTimer) this.#deps.clock.clearTimeout(this.#maxTimer);
+    if (this.#apologyTimer) this.#deps.clock.clearTimeout(this.#apologyTimer);
     this.#transcript.push({ at: this.#now(), type: 'hangup', by });
     if (by === 'line') this.#channel.hangup(outcome);
     const language = this.language;
-    const finished = this.#deps.records
-      .finish({
-        callId: this.callId,
-        outcome,
-        language,
-        customerId: this.#snapshot?.customerId ?? null,
-        path: this.#path,
-        transcript: this.#transcript,
-        endedAt: new Date(this.#deps.clock.now()),
-      })
-      .catch((err: unknown) => {
-        this.#deps.logger.error({ err, callId: this.callId }, 'could not record the end of a call');
-        return false;
-      });
+    const finished = this.#queue.finish({
+      callId: this.callId,
+      channel: this.#channel.kind,
+      dialed: this.#to,
+      caller: this.#from,
+      flow: this.#flowId,
+      language,
+      outcome,
+      customerId: this.#snapshot?.customerId ?? null,
+      path: this.#path,
+      transcript: this.#transcript,
+      startedAt: new Date(this.#startedAt),
+      endedAt: new Date(this.#deps.clock.now()),
+    });
     void finished.then(() => {
       this.#deps.logger.info({ callId: this.callId, outcome, language, durationMs: this.#now() }, 'call ended');
       this.#resolveEnded({ outcome, language });
@@ -358,6 +476,8 @@ function toServiceResult(answer: ServiceAnswer, now: number): ServiceResult {
   }
   // The flow can tell the caller which part is down (a switch on `unavailable`).
   if ('unavailable' in answer) return { outcome, vars: { unavailable: answer.unavailable } };
+  // A security mode refused it: the flow says why (lockdown, an agent only, a call-back) with a switch on `suspended`.
+  if ('suspended' in answer) return { outcome, vars: { suspended: answer.suspended } };
   return { outcome };
 }
 

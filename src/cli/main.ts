@@ -1,5 +1,6 @@
 import { callCommand } from './call-command.ts';
 import { incidentCommand } from './incident-command.ts';
+import { operatorCommand } from './operator-command.ts';
 import type { Command } from './command.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -10,6 +11,7 @@ import { processIo, type CliIo } from './io.ts';
 export const COMMANDS: Readonly<Record<string, Command>> = {
   call: callCommand,
   incident: incidentCommand,
+  operator: operatorCommand,
   // serve:   start the line (composition root)
   // migrate: bring the database schema up to date
   // flows:   validate and list flow definitions

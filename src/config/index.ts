@@ -61,6 +61,18 @@ export const ConfigSchema = z.object({
   CLAVE_STATUS_CONFIG: z.preprocess(empty, z.string().optional()),
   /** The public address of this line's web side, for links in notices and the feed, e.g. https://status.bank.example. */
   CLAVE_PUBLIC_URL: z.preprocess(empty, z.string().url().optional()),
+  /** A bank call that has not answered by then counts as failed (the caller is not kept waiting). */
+  CLAVE_BANK_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** How often the bank is probed, so a dead bank is known before a caller needs it. */
+  CLAVE_BANK_PROBE_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** Concurrent calls the line takes; beyond it callers are refused politely (unset: no limit). */
+  CLAVE_MAX_CALLS: z.preprocess(empty, z.coerce.number().int().min(1).max(100_000).optional()),
+  /** At capacity: `announce` (a short spoken message, then a polite end) or `reject` (SIP 503 with Retry-After). */
+  CLAVE_AT_CAPACITY: z.enum(['announce', 'reject']).default('announce'),
+  /** The Retry-After of a refusal at capacity, in seconds. */
+  CLAVE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Operators from a file as well as from the store: YAML [{name, tokenHash}] (see the README). */
+  CLAVE_OPERATORS_FILE: z.preprocess(empty, z.string().optional()),
   /** Outgoing webhooks for incident events: a JSON array of {url, secret, events?}. */
   CLAVE_WEBHOOKS: z.preprocess(empty, z.string().optional()),
 });
@@ -98,6 +110,12 @@ export interface Config {
   statusConfigPath: string | undefined;
   publicUrl: string | undefined;
   webhooks: string | undefined;
+  bankDeadlineMs: number;
+  bankProbeMs: number;
+  operatorsFile: string | undefined;
+  maxCalls: number | undefined;
+  atCapacity: 'announce' | 'reject';
+  retryAfterSeconds: number;
 }
 
 /**
@@ -151,5 +169,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     statusConfigPath: c.CLAVE_STATUS_CONFIG,
     publicUrl: c.CLAVE_PUBLIC_URL,
     webhooks: c.CLAVE_WEBHOOKS,
+    bankDeadlineMs: c.CLAVE_BANK_DEADLINE_MS,
+    bankProbeMs: c.CLAVE_BANK_PROBE_SECONDS * 1000,
+    operatorsFile: c.CLAVE_OPERATORS_FILE,
+    maxCalls: c.CLAVE_MAX_CALLS,
+    atCapacity: c.CLAVE_AT_CAPACITY,
+    retryAfterSeconds: c.CLAVE_RETRY_AFTER_SECONDS,
   };
 }

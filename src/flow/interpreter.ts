@@ -146,6 +146,12 @@ class Machine {
         if (node.prompt) this.play(node.prompt, false);
         else this.end('line');
         return;
+      case 'report': {
+        const component = this.s.vars[node.component];
+        if (component) this.fx.push({ type: 'report', component, dialed: this.s.dialed, callerId: this.s.callerId });
+        this.goto(node.next);
+        return;
+      }
       case 'announce': {
         const requestId = this.request('announce');
         this.fx.push({ type: 'announce', requestId, language: this.s.language, dialed: this.s.dialed, callerId: this.s.callerId });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionNode } from './nodes/action.ts';
 import { AnnounceNode } from './nodes/announce.ts';
+import { ReportNode } from './nodes/report.ts';
 import { CollectNode } from './nodes/collect.ts';
 import { NodeId, type PromptRef } from './nodes/common.ts';
 import { GotoFlowNode } from './nodes/goto-flow.ts';
@@ -24,6 +25,7 @@ export const NodeDefinition = z.discriminatedUnion('kind', [
   HangupNode,
   GotoFlowNode,
   AnnounceNode,
+  ReportNode,
 ]);
 export type NodeDefinition = z.infer<typeof NodeDefinition>;
 export type PromptRef = z.infer<typeof PromptRef>;

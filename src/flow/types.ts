@@ -95,6 +95,8 @@ export type Effect =
   | { type: 'verify'; requestId: number; customerId: string; cardLast4: string; pin: Sensitive<string> }
   | { type: 'service'; requestId: number; service: ServiceName; customerId: string; language: string; reference?: string }
   | { type: 'transfer'; requestId: number; target: string }
+  /** A caller's report of a failing service (fire and forget: the flow moves on). */
+  | { type: 'report'; component: string; dialed: string; callerId: string }
   /** Look up what to announce to this call; answered by an `announced` event. */
   | { type: 'announce'; requestId: number; language: string; dialed: string; callerId: string }
   | { type: 'input'; node: string; value: string; secret: boolean }

@@ -6,6 +6,9 @@ import type { ChannelStatus, OutboxListQuery, OutboxRecord } from '../notify/ind
 import { readFile } from 'node:fs/promises';
 import { bearerGuard } from './auth.ts';
 import { incidentsApi, type IncidentsApiDeps } from './incidents-api.ts';
+import { operatorGuard, operatorOf } from './operator-auth.ts';
+import { securityModeApi } from './security-mode-api.ts';
+import type { Operators, SecurityModes } from '../operators/index.ts';
 import { statusPage, type StatusPageDeps } from './status-page/index.ts';
 import { subscriptionRoutes, type SubscriptionRoutesDeps } from './status-subscriptions.ts';
 
@@ -36,6 +39,10 @@ export interface AppDeps {
   statusPage?: StatusPageDeps;
   /** Public subscriptions to status notices (double opt-in, one-click unsubscribe). */
   subscriptions?: SubscriptionRoutesDeps;
+  /** Named operators with their own tokens: /api then takes any operator's token and signs changes with the name. */
+  operators?: Pick<Operators, 'authenticate'>;
+  /** Security modes, switched by two different operators (GET/POST /api/security-mode). */
+  securityModes?: SecurityModes;
 }
 
 const OPENAPI = new URL('../../docs/openapi.yaml', import.meta.url);
@@ -87,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     (api, _opts, done) => {
-      api.addHook('onRequest', bearerGuard(deps.adminToken));
+      api.addHook('onRequest', deps.operators ? operatorGuard(deps.operators) : bearerGuard(deps.adminToken));
 
       api.get('/calls', async (request, reply) => {
         const q = CallQuery.safeParse(request.query);
@@ -118,7 +125,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const delivery = deps.delivery;
         api.get('/delivery', () => Promise.resolve({ channels: delivery.status() }));
       }
-      if (deps.incidents) void api.register(incidentsApi(deps.incidents));
+      // With named operators, every change is signed by the operator whose token made it.
+      if (deps.incidents) void api.register(incidentsApi(deps.operators ? { ...deps.incidents, operatorOf } : deps.incidents));
+      if (deps.securityModes && deps.operators) void api.register(securityModeApi({ modes: deps.securityModes, operatorOf }));
       done();
     },
     { prefix: '/api' },

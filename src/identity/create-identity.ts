@@ -3,7 +3,7 @@ import type { Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
 import { AttemptLedger } from './attempt-ledger.ts';
 import { identify, type IdentifyRequest, type IdentifyResult } from './identify.ts';
-import { DEFAULT_LIMITS, type VerificationLimits } from './limits.ts';
+import { DEFAULT_LIMITS, limitsUnder, type VerificationLimits } from './limits.ts';
 import { verifyCard, type VerificationResult, type VerifyCardRequest } from './verification.ts';
 
 export interface IdentityDeps {
@@ -17,6 +17,8 @@ export interface IdentityDeps {
   defaultCountryCode?: string;
   /** Digits of a national number in that country, when not built in (Spain's 9 is). */
   nationalLength?: number;
+  /** The line's security mode (operators' createSecurityModes): outside normal, limits.heightenedMaxFailures applies. */
+  securityMode?: { current(): { mode: 'normal' | 'heightened' | 'lockdown' } };
 }
 
 export type LockState = { locked: false } | { locked: true; until: Date };
@@ -37,7 +39,8 @@ export interface Identity {
  *   if (who.kind === 'identified') await identity.verifyCard({ customerId: who.customer.id, callId, cardLast4, pin });
  */
 export function createIdentity(deps: IdentityDeps): Identity {
-  const limits: VerificationLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const merged: VerificationLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const limits = deps.securityMode ? limitsUnder(merged, deps.securityMode) : merged;
   const ledger = new AttemptLedger(deps.db, limits);
   const phone = { defaultCountryCode: deps.defaultCountryCode ?? '34', nationalLength: deps.nationalLength };
   const verifier = { bank: deps.bank, clock: deps.clock, ledger, zpk: deps.zpk, minAnswerMs: limits.minAnswerMs };

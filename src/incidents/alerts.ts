@@ -1,4 +1,7 @@
 import { ClaveError } from '../shared/index.ts';
+import { newId } from './ids.ts';
+import { insertIncident } from './incident-commands.ts';
+import { parseCreateIncident } from './input-schema.ts';
 import type { Queryable } from '../store/index.ts';
 import type { Alert, AuditEntry } from './types.ts';
 import type { Work } from './unit-of-work.ts';
@@ -52,4 +55,28 @@ export async function listAudit(q: Queryable, limit = 100): Promise<AuditEntry[]
     'SELECT at, author, action, subject, detail FROM incidents_audit ORDER BY at DESC, seq DESC LIMIT $1',
     [Math.max(1, Math.min(1000, Math.trunc(limit)))],
   );
+}
+
+/**
+ * An alert raised by the outage detector, with its drafted incident (a draft:
+ * nothing is published without a person). Returns the alert.
+ */
+export async function raiseOutageAlert(w: Work, input: { message: string; draft: unknown }, author: string): Promise<Alert> {
+  const draft = parseCreateIncident(w.config, { ...(input.draft as object), publish: false });
+  const draftId = await insertIncident(
+    w,
+    {
+      visibility: 'draft', status: draft.status, cause: draft.cause, components: draft.components, markets: draft.markets ?? [],
+      text: draft.text, nextUpdateAt: null, source: 'detector', maintenanceId: null, overrunOf: null,
+    },
+    author,
+  );
+  const id = newId('alr');
+  const [row] = await w.tx.query<AlertRow>(
+    `INSERT INTO incidents_alert (id, kind, message, draft_incident_id, created_at) VALUES ($1, 'outage_suspected', $2, $3, $4)
+     RETURNING id, kind, message, draft_incident_id, maintenance_id, created_at, acknowledged_at`,
+    [id, input.message.slice(0, 2000), draftId, w.now],
+  );
+  await w.audit(author, 'alert.raise', id, { kind: 'outage_suspected', draftIncidentId: draftId });
+  return toAlert(row!);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { Db } from '../store/index.ts';
-import { acknowledgeAlert, listAlerts, listAudit } from './alerts.ts';
+import { acknowledgeAlert, listAlerts, listAudit, raiseOutageAlert } from './alerts.ts';
 import { incidentPieces, maintenancePieces, selectFor, signatureOf } from './announcement.ts';
 import { forgetHeard, heardVersion } from './heard.ts';
 import { checkPromise, createIncident, publishIncident, updateIncident } from './incident-commands.ts';
@@ -88,6 +88,12 @@ export function createIncidents(deps: IncidentsDeps): IncidentsService {
     listMaintenance: async () => (await loadMaintenance(db, config.languages, 'true', [], 200)).map(toMaintenance),
     alerts: () => listAlerts(db),
     acknowledgeAlert: (id, author) => change((w) => acknowledgeAlert(w, id, author)),
+    async raiseOutageAlert(input, author) {
+      const alert = await change((w) => raiseOutageAlert(w, input, author));
+      // For operators' tools (webhooks that name alert.raised); subscribers are never told of a suspicion.
+      emit([{ type: 'alert.raised', alert, at: alert.createdAt }]);
+      return alert;
+    },
     audit: (limit) => listAudit(db, limit),
 
     async tick() {

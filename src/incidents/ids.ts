@@ -7,6 +7,6 @@ import { randomBytes } from 'node:crypto';
  * @example
  *   newId('inc'); // 'inc-3f9a0c21b7d4'
  */
-export function newId(prefix: 'inc' | 'upd' | 'mnt' | 'alr'): string {
+export function newId(prefix: 'inc' | 'upd' | 'mnt' | 'alr' | 'rep'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }

@@ -185,9 +185,12 @@ export interface Announcement {
 
 /** Published, updated or resolved: what subscribers and webhooks are told. */
 export interface IncidentEvent {
-  type: 'incident.published' | 'incident.updated' | 'incident.resolved' | 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed' | 'maintenance.cancelled';
+  type: 'incident.published' | 'incident.updated' | 'incident.resolved' | 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed' | 'maintenance.cancelled'
+    /** For operators' tools only (webhooks that name it); subscribers are never told. */
+    | 'alert.raised';
   incident?: Incident;
   maintenance?: Maintenance;
+  alert?: Alert;
   at: Date;
 }
 
@@ -249,6 +252,8 @@ export interface IncidentsService {
   listMaintenance(): Promise<Maintenance[]>;
   alerts(): Promise<Alert[]>;
   acknowledgeAlert(id: string, author: string): Promise<Alert>;
+  /** The outage detector's alert, with a drafted incident for an operator to confirm (never published by itself). */
+  raiseOutageAlert(input: { message: string; draft: Omit<CreateIncidentInput, 'publish'> }, author: string): Promise<Alert>;
   audit(limit?: number): Promise<AuditEntry[]>;
   /** Starts and ends windows on time; an occurrence past its end and not completed becomes an alert and a draft incident. Idempotent. */
   tick(): Promise<void>;

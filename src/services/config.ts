@@ -1,3 +1,5 @@
+import type { ServiceName } from './types.ts';
+
 /** Lifetimes and limits of the services (spec: "The five services"), all configurable. */
 export interface ServicesConfig {
   /** How far back a SIM change counts as a swap (spec: 240 hours). */
@@ -18,6 +20,10 @@ export interface ServicesConfig {
    * its messages are cancelled, so no secret arrives late.
    */
   abandonAfterMinutes: number;
+  /** In the heightened security mode, these services go to an agent: no temporary password or code by SMS. */
+  heightenedAgentOnly: readonly ServiceName[];
+  /** In the heightened security mode, these deliver only by calling the customer back on the registered mobile. */
+  heightenedCallback: readonly ServiceName[];
 }
 
 export const DEFAULT_SERVICES_CONFIG: Readonly<ServicesConfig> = {
@@ -28,6 +34,8 @@ export const DEFAULT_SERVICES_CONFIG: Readonly<ServicesConfig> = {
   signingKeyMinutes: 5,
   actionLeaseSeconds: 60,
   abandonAfterMinutes: 10,
+  heightenedAgentOnly: ['ebanking_recovery', 'phonebanking_recovery'],
+  heightenedCallback: ['signing_key'],
 };
 
 /** Lengths of the secrets generated here. */

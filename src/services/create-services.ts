@@ -9,6 +9,7 @@ import { planAction } from './plan.ts';
 import { reconcileActions } from './reconcile.ts';
 import { refusalOutcome, runAction } from './run-action.ts';
 import { readSigningKey } from './signing-key.ts';
+import { type SecurityModePort, suspension } from './security-policy.ts';
 import type { ReconcileSummary, RunOptions, ServiceRequest, ServiceResult } from './types.ts';
 
 export interface ServicesDeps {
@@ -22,6 +23,8 @@ export interface ServicesDeps {
   logger?: Logger;
   /** The delivery channels' health: a service whose message cannot go out now is not started. */
   delivery?: { available(channel: OutboxChannel): boolean };
+  /** The line's security mode (operators' createSecurityModes); absent: always normal. */
+  securityMode?: SecurityModePort;
 }
 
 export interface Services {
@@ -57,6 +60,12 @@ export function createServices(deps: ServicesDeps): Services {
   async function serve(req: ServiceRequest, opts: RunOptions): Promise<ServiceResult> {
     if (req.service !== 'signing_key' && !ACTION_KINDS.includes(req.service)) {
       throw new ClaveError('INVALID_ARGUMENT', `unknown service '${String(req.service)}'`);
+    }
+    // Before the bank is asked anything: a suspended service issues no key and changes nothing.
+    const suspended = suspension(deps.securityMode?.current().mode ?? 'normal', req.service, config);
+    if (suspended) {
+      deps.logger?.info({ callId: req.callId, service: req.service, suspended }, 'services: refused by the security mode');
+      return { outcome: 'self_service_suspended', suspended };
     }
     const customer = await deps.bank.getCustomer(req.customerId, opts);
     if (customer === null) throw new ClaveError('CUSTOMER_NOT_FOUND', 'no such customer', { customerId: req.customerId });

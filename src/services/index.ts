@@ -3,5 +3,6 @@ export { createServices, type Services, type ServicesDeps } from './create-servi
 export type { ServicesOutbox } from './action-ledger.ts';
 export { DEFAULT_SERVICES_CONFIG, type ServicesConfig } from './config.ts';
 export type {
-  ServiceName, ActionKind, ServiceRequest, ServiceResult, SuccessOutcome, RefusalOutcome, RunOptions, ReconcileSummary,
+  ServiceName, ActionKind, ServiceRequest, ServiceResult, SuccessOutcome, RefusalOutcome, RunOptions, ReconcileSummary, SuspendedBy,
 } from './types.ts';
+export type { SecurityModePort, SecurityModeName } from './security-policy.ts';

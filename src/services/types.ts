@@ -24,9 +24,18 @@ export type RefusalOutcome = 'contact_details_missing' | 'sim_swap_risk' | 'oper
 /** What was down when a service answered service_unavailable: the bank, or the channel its message needed. */
 export type UnavailablePart = 'bank' | 'sms' | 'email';
 
+/**
+ * Why a security mode refused a service (outcome self_service_suspended):
+ * `lockdown` — self-service is suspended; `agent_only` — heightened: an
+ * agent does it, no secret goes by SMS; `callback` — heightened: a signing
+ * key is delivered only by calling the registered mobile back.
+ */
+export type SuspendedBy = 'lockdown' | 'agent_only' | 'callback';
+
 export type ServiceResult =
   | { outcome: SuccessOutcome }
   | { outcome: 'service_unavailable'; unavailable: UnavailablePart }
+  | { outcome: 'self_service_suspended'; suspended: SuspendedBy }
   | { outcome: 'signing_key_read'; key: Sensitive<string>; expiresAt: Date; operation: Operation }
   | { outcome: RefusalOutcome };
 

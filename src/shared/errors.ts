@@ -22,6 +22,8 @@ export type ClaveErrorCode =
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_NUMBER'
   | 'DRAINING'
+  // The line is full and its policy refuses the call outright (src/call admission); details.retryAfterSeconds.
+  | 'AT_CAPACITY'
   | 'CLOSED'
   // Malformed media wire data (src/channel/media); details.reason says which check failed.
   | 'MALFORMED_RTP'
@@ -51,7 +53,16 @@ export type ClaveErrorCode =
   | 'MAINTENANCE_ENDED'
   // Links sent to a person (src/incidents/subscribers: confirm, unsubscribe): not one of ours, or too old.
   | 'INVALID_TOKEN'
-  | 'TOKEN_EXPIRED';
+  | 'TOKEN_EXPIRED'
+  // Operators (src/operators): a name taken (HTTP 409) or unknown (404) …
+  | 'OPERATOR_EXISTS'
+  | 'OPERATOR_NOT_FOUND'
+  // … and security mode changes: no such change (404), a change no longer pending
+  // (applied, rejected, expired, superseded; details.status says which: 409), and
+  // four eyes: the proposer may not approve their own change (403).
+  | 'SECURITY_CHANGE_NOT_FOUND'
+  | 'SECURITY_CHANGE_NOT_PENDING'
+  | 'APPROVER_IS_PROPOSER';
 
 export class ClaveError extends Error {
   readonly code: ClaveErrorCode;

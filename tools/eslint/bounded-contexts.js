@@ -16,11 +16,12 @@ export const ALLOWED = {
   identity: ['log', 'shared', 'crypto', 'store', 'bank'],
   notify: ['log', 'shared', 'crypto', 'store'],
   incidents: ['log', 'shared', 'crypto', 'store', 'notify'],
+  operators: ['log', 'shared', 'crypto', 'store'],
   services: ['log', 'shared', 'crypto', 'store', 'bank', 'identity', 'notify'],
-  call: ['log', 'shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank'],
+  call: ['log', 'shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank', 'operators'],
   channel: ['log', 'shared', 'flow', 'call', 'speech'],
-  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config', 'incidents'],
-  cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow', 'incidents'],
+  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config', 'incidents', 'operators'],
+  cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow', 'incidents', 'operators'],
 };
 
 function contextOf(file, srcRoot) {

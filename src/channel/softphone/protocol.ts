@@ -28,7 +28,11 @@ export type ServerMessage =
 
 /**
  * Codes the line puts in `error` messages (additive). A call the line refuses
- * carries the ClaveError code instead (e.g. "CLOSED").
+ * carries the ClaveError code instead (e.g. "CLOSED"): "AT_CAPACITY" when the
+ * line is full and refuses callers outright (CLAVE_AT_CAPACITY=reject), and
+ * "DRAINING" when it is stopping; both close the socket with 1013 (try again
+ * later). A full line that announces instead answers the call, says the lines
+ * are busy, and ends it with the outcome refused_at_capacity.
  *
  * BAD_MESSAGE: not JSON or not one of the client messages (the call goes on).
  * DIAL_FIRST: the first message was not `dial` (the socket closes).

@@ -9,6 +9,8 @@ import { SoftphoneChannel } from './softphone-channel.ts';
 const NORMAL = 1000;
 const POLICY_VIOLATION = 1008;
 const INTERNAL_ERROR = 1011;
+/** IANA WebSocket close code 1013 "Try Again Later": the line is full or stopping, not broken. */
+const TRY_AGAIN_LATER = 1013;
 const OPEN = 1; // WebSocket.OPEN, without importing ws at runtime
 
 /** What a connection logs with: only codes and ids, never frames (keys carry PINs). */
@@ -126,7 +128,7 @@ export class SoftphoneConnection {
     this.#outbox = [];
     // A ClaveError's message is safe to show (the rules keep secrets out of them); anything else is a bug.
     if (isClaveError(err)) {
-      this.#fail(err.code, err.message, INTERNAL_ERROR);
+      this.#fail(err.code, err.message, isClaveError(err, 'AT_CAPACITY') || isClaveError(err, 'DRAINING') ? TRY_AGAIN_LATER : INTERNAL_ERROR);
       return;
     }
     this.#log.error({ err: loggable(err) }, 'softphone startCall failed');

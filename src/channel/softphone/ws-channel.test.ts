@@ -142,6 +142,13 @@ describe('registerSoftphone', () => {
     expect(await probe.closed).toBe(1011);
   });
 
+  it('issue 6: a full line refuses with AT_CAPACITY and closes with 1013 (try again later), not as a failure', async () => {
+    const line = new FakeLine({ refuse: new ClaveError('AT_CAPACITY', 'all lines are busy; call again later', { retryAfterSeconds: 10 }) });
+    const probe = await dialed(line);
+    expect(await probe.next()).toEqual({ type: 'error', code: 'AT_CAPACITY', message: 'all lines are busy; call again later' });
+    expect(await probe.closed).toBe(1013);
+  });
+
   it('hides the message of an unexpected startCall failure', async () => {
     const probe = await dialed(new FakeLine({ refuse: new Error('db password wrong') }));
     expect(await probe.next()).toEqual({ type: 'error', code: 'CALL_FAILED', message: 'the line could not take the call' });

@@ -21,6 +21,7 @@ export function eventKey(event: IncidentEvent): string {
     const occurrence = (m.current ?? m.previous ?? m).startsAt.toISOString();
     return `${event.type}/maintenance:${event.maintenance.id}/${occurrence}/${at}`;
   }
+  if (event.alert) return `${event.type}/alert:${event.alert.id}/-/${at}`;
   return `${event.type}/-/-/${at}`;
 }
 

@@ -20,6 +20,9 @@ export function webhookBody(event: IncidentEvent): string {
     at: event.at.toISOString(),
     ...(event.incident ? { incident: publicIncident(event.incident) } : {}),
     ...(event.maintenance ? { maintenance: publicMaintenance(event.maintenance) } : {}),
+    ...(event.alert
+      ? { alert: { id: event.alert.id, kind: event.alert.kind, message: event.alert.message, draftIncidentId: event.alert.draftIncidentId, createdAt: event.alert.createdAt.toISOString() } }
+      : {}),
   });
 }
 
@@ -29,6 +32,8 @@ export function webhookEventId(event: IncidentEvent): string {
 
 /** Whether an event may leave the line at all: a draft incident is not public. */
 export function isPublicEvent(event: IncidentEvent): boolean {
+  // An alert's drafted incident is not public; the alert itself goes to the endpoints that ask for it (see wants()).
+  if (event.type === 'alert.raised') return true;
   return event.incident === undefined || event.incident.visibility === 'published';
 }
 

@@ -6,11 +6,12 @@ import type { IncidentEvent } from '../types.ts';
 const EVENT_TYPES: Record<IncidentEvent['type'], true> = {
   'incident.published': true, 'incident.updated': true, 'incident.resolved': true,
   'maintenance.scheduled': true, 'maintenance.started': true, 'maintenance.completed': true, 'maintenance.cancelled': true,
+  'alert.raised': true,
 };
 export const WEBHOOK_EVENT_TYPES = Object.keys(EVENT_TYPES) as [IncidentEvent['type'], ...IncidentEvent['type'][]];
 
-/** An event type, a family (`incident.*`, `maintenance.*`) or everything (`*`). */
-const EventPattern = z.union([z.enum(WEBHOOK_EVENT_TYPES), z.literal('incident.*'), z.literal('maintenance.*'), z.literal('*')]);
+/** An event type, a family (`incident.*`, `maintenance.*`, `alert.*`) or every public event (`*`). */
+const EventPattern = z.union([z.enum(WEBHOOK_EVENT_TYPES), z.literal('incident.*'), z.literal('maintenance.*'), z.literal('alert.*'), z.literal('*')]);
 
 const Endpoint = z.strictObject({
   url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2000),
@@ -58,8 +59,15 @@ export function parseWebhooksConfig(raw: string | undefined): WebhookEndpoint[] 
   });
 }
 
-/** Whether an endpoint wants an event of this type. */
+/**
+ * Whether an endpoint wants an event of this type. Alerts (an outage the
+ * detector suspects, not confirmed by anyone) are for operators' tools only:
+ * an endpoint gets them when it names them (`alert.raised` or `alert.*`),
+ * never through `*` or by listing nothing, so a social-media tool cannot
+ * publish a suspicion.
+ */
 export function wants(endpoint: WebhookEndpoint, type: string): boolean {
-  if (!endpoint.events) return true;
-  return endpoint.events.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+  const internal = type.startsWith('alert.');
+  if (!endpoint.events) return !internal;
+  return endpoint.events.some((p) => (p === '*' && !internal) || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
 }

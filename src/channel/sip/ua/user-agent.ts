@@ -1,4 +1,4 @@
-import type { CallInput } from '../../../call/index.ts';
+import type { Admission, AdmissionPeek, AdmissionTicket, CallInput } from '../../../call/index.ts';
 import type { Logger } from '../../../log/index.ts';
 import { isClaveError, type Clock } from '../../../shared/index.ts';
 import { getHeader, getHeaders, parseCSeq, parseNameAddr, responseTo, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
@@ -22,7 +22,12 @@ const SUPPORTED: readonly string[] = [];
 export interface LinePort {
   /** Whether a flow answers this dialed number. */
   knows(to: string): boolean;
-  startCall(args: { channel: SipCall; from: string; to: string }): CallInput;
+  /** Takes the call's place on the line when the INVITE arrives (before any work for it); absent: no admission control. */
+  admit?(): Admission;
+  /** What an INVITE would get now, without taking a place. */
+  peek?(): AdmissionPeek;
+  /** On the ACK: the call starts, in the place admit() gave. */
+  startCall(args: { channel: SipCall; from: string; to: string; admission?: AdmissionTicket }): CallInput;
 }
 
 export interface UserAgentDeps {
@@ -47,6 +52,8 @@ export interface UserAgentDeps {
 export class UserAgent implements TransactionUser {
   readonly #deps: UserAgentDeps;
   readonly #calls = new Map<string, SipCall>();
+  /** Places on the line taken at the INVITE, until the ACK hands them to the call (or the call ends unstarted). */
+  readonly #places = new Map<SipCall, AdmissionTicket>();
   #draining = false;
 
   constructor(deps: UserAgentDeps) {
@@ -140,6 +147,14 @@ export class UserAgent implements TransactionUser {
           this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', '60']]);
           return;
         }
+        // Likewise at capacity, when an INVITE would be refused (CLAVE_AT_CAPACITY=reject, or beyond the refusals' own bound).
+        if (!this.#hasToTag(req)) {
+          const peek = this.#deps.line.peek?.();
+          if (peek?.kind === 'refused') {
+            this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', String(peek.retryAfterSeconds)]]);
+            return;
+          }
+        }
         this.#reply(tx, req, 200, 'OK', [['Accept', 'application/sdp'], ['Allow', ALLOW.join(', ')], ['Supported', SUPPORTED.join(', ')]]);
         return;
       case 'NOTIFY':
@@ -177,17 +192,34 @@ export class UserAgent implements TransactionUser {
       this.#reply(tx, req, 488, 'Not Acceptable Here', [['Warning', '399 clave "an SDP offer is required"']]);
       return;
     }
+    // Admission before any work for the call (media, dialog): a full line answers 503 and the calls on it are untouched.
+    // RFC 3261 §21.5.4: 503 "The server MAY indicate when the client should retry the request in a Retry-After header field".
+    const admission = this.#deps.line.admit?.();
+    if (admission?.kind === 'refused') {
+      this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', String(admission.retryAfterSeconds)]]);
+      return;
+    }
+    try {
+      if (!(await this.#answer(req, tx, source, offer.sdp, admission))) admission?.release();
+    } catch (err) {
+      admission?.release();
+      throw err;
+    }
+  }
+
+  /** Media, dialog and the 200; false when the call was not answered after all (no common codec, CANCELled meanwhile). */
+  async #answer(req: SipRequest, tx: InviteServerTransaction, source: Peer, sdp: string, admission: AdmissionTicket | undefined): Promise<boolean> {
     const media = await this.#deps.media.create(getHeader(req, 'call-id') ?? '');
-    const answer = media.negotiate(offer.sdp);
+    const answer = media.negotiate(sdp);
     if (answer === null) {
       media.close();
       this.#reply(tx, req, 488, 'Not Acceptable Here', [['Warning', '305 clave "no common codec: PCMU or PCMA needed"']]);
-      return;
+      return false;
     }
     if (tx.state !== 'proceeding') {
       // CANCELled while the media was set up.
       media.close();
-      return;
+      return false;
     }
     const from = parseNameAddr(getHeader(req, 'from') ?? '');
     const toAddr = parseNameAddr(getHeader(req, 'to') ?? '');
@@ -208,9 +240,15 @@ export class UserAgent implements TransactionUser {
     const call = new SipCall({ dialog, invite: tx, peer: source, media }, {
       clock: this.#deps.clock,
       sendInDialog: (d, method, peer, extra) => this.#sendInDialog(d, method, peer, extra),
-      onEnded: (c) => this.#calls.delete(c.dialog.id),
+      onEnded: (c) => {
+        this.#calls.delete(c.dialog.id);
+        // Ended before its ACK (CANCEL, no ACK): the place it held is free again.
+        this.#places.get(c)?.release();
+        this.#places.delete(c);
+      },
     });
     this.#calls.set(dialog.id, call);
+    if (admission) this.#places.set(call, admission);
     const ok = serializeMessage(
       responseTo(req, 200, 'OK', [
         ['Contact', this.#contact(source)],
@@ -224,13 +262,16 @@ export class UserAgent implements TransactionUser {
       (data) => this.#transport(source).send(data, source),
       () => call.hangup('no_ack'),
     );
+    return true;
   }
 
   #startLine(call: SipCall, _ack: SipRequest): void {
     const invite = call.invite.request;
     const to = invite.uri.user ?? '';
+    const admission = this.#places.get(call);
+    this.#places.delete(call);
     try {
-      call.input = this.#deps.line.startCall({ channel: call, from: this.#caller(invite, call.peer), to });
+      call.input = this.#deps.line.startCall({ channel: call, from: this.#caller(invite, call.peer), to, ...(admission ? { admission } : {}) });
     } catch (err) {
       this.#deps.logger.warn({ err }, 'the line refused an answered call');
       call.hangup('refused');

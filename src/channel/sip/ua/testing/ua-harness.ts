@@ -1,3 +1,4 @@
+import type { AdmissionOptions } from '../../../../call/index.ts';
 import { createLogger } from '../../../../log/index.ts';
 import { SimulatedClock } from '../../../../shared/index.ts';
 import type { SipMessage, SipResponse } from '../../grammar/message.ts';
@@ -23,12 +24,12 @@ export const UA_PORT = 5060;
  *   const { ok } = await h.call(new TestCaller());
  *   h.send(caller.ack(ok));
  */
-export function uaHarness(opts: { trusted?: string[]; numbers?: string[] } = {}) {
+export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admission?: AdmissionOptions } = {}) {
   const clock = new SimulatedClock();
   const start = clock.now();
   const wire = new MemoryTransport(clock);
   const media = new FakeMediaFactory();
-  const line = new FakeLinePort(opts.numbers ?? ['900100200']);
+  const line = new FakeLinePort(opts.numbers ?? ['900100200'], opts.admission);
   const ref: { layer?: TransactionLayer } = {};
   const ua = new UserAgent({
     clock,
