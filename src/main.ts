@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './log/index.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
 import { startStatusSide } from './status-setup.ts';
+import { withSecurityNotice } from './security-notice.ts';
 import { marketOf, type IncidentsService, type OutageDetector } from './incidents/index.ts';
 import {
   createChannelHealth, createDeliveryMetrics, createOutbox, createOutboxWorker, type DevMailbox, type DeliveryReceipt, type OutboxWorker,
@@ -176,7 +177,12 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   const line = createLine({
     reporter: status.detector,
     // The last announcement that worked is spoken when the store cannot be read (a database outage).
-    announcer: lastKnownAnnouncer(status.incidents, { clock, logger, marketOf: (caller) => marketOf(caller, status.incidents.config)?.id ?? null }),
+    // Callers hear the security mode, then the incidents that concern them.
+    announcer: withSecurityNotice(
+      lastKnownAnnouncer(status.incidents, { clock, logger, marketOf: (caller) => marketOf(caller, status.incidents.config)?.id ?? null }),
+      modes,
+      bundle.catalogs,
+    ),
     admission: { ...(config.maxCalls ? { maxCalls: config.maxCalls } : {}), atCapacity: config.atCapacity, retryAfterSeconds: config.retryAfterSeconds },
     bundle,
     identity,

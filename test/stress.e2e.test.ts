@@ -100,6 +100,12 @@ describe('security modes', () => {
     const r = await line.call(MARIA, UNLOCK, RECOVER_EBANKING);
     expect(r.outcome).toBe('self_service_suspended');
     expect(prompts(r)).toContain('self_service_suspended');
+    // Announced before the menu, so nobody keys a document and a PIN for nothing.
+    const ids = prompts(r);
+    expect(ids.indexOf('announcement')).toBeGreaterThan(-1);
+    expect(ids.indexOf('announcement')).toBeLessThan(ids.indexOf('main_menu'));
+    const notice = r.events.find((e) => e.type === 'prompt' && e.id === 'announcement');
+    expect(notice?.type === 'prompt' && notice.text).toMatch(/automated service is suspended/);
     const record = await line.api<CallRecord>(`/api/calls/${r.callId}`);
     expect(record.outcome).toBe('self_service_suspended');
     const mode = await (await fetch(`${line.url}/api/security-mode`, { headers: { authorization: `Bearer ${bea}` } })).json() as { mode: string; changedBy: string[] };
