@@ -6,10 +6,9 @@
  * was announced and that it was skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord } from '../src/call/index.ts';
 import { decodeUlaw, dtmfTone, encodeUlaw } from '../src/channel/media/index.ts';
 import { frameRms, firstUtterance } from './support/audio-analysis.ts';
-import { ADMIN_TOKEN, eventually, startTestLine, type TestLine } from './support/line.ts';
+import { ADMIN_TOKEN, endedSipCall, eventually, startTestLine, type TestLine } from './support/line.ts';
 import { UdpSipCaller } from './support/udp-sip-caller.ts';
 
 const UNLOCK = '950183313';
@@ -64,10 +63,7 @@ describe('an incident announced over SIP', () => {
       await caller.bye();
     }
 
-    const call = await eventually(async () => {
-      const calls = await line.api<CallRecord[]>(`/api/calls?from=${encodeURIComponent(from)}&state=ended`);
-      return calls.find((c) => c.channel === 'sip');
-    }, 10_000);
+    const call = await endedSipCall(line, from);
     expect(call.language).toBe('en');
     expect(call.transcript).toContainEqual(expect.objectContaining({ type: 'announcement', incidentIds: [id], version: 'full' }));
     const announcement = call.transcript.flatMap((t) => (t.type === 'prompt' && t.id === 'announcement' ? [t.text] : []));

@@ -8,10 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord } from '../src/call/index.ts';
 import { decodeUlaw, dtmfTone, encodeUlaw } from '../src/channel/media/index.ts';
 import { firstUtterance, frameRms, measureSpeech, notSpeech, FRAME } from './support/audio-analysis.ts';
-import { eventually, startTestLine, type TestLine } from './support/line.ts';
+import { endedSipCall, eventually, startTestLine, type TestLine } from './support/line.ts';
 import { UdpSipCaller, type ReceivedRtp } from './support/udp-sip-caller.ts';
 
 const UNLOCK = '950183313';
@@ -108,10 +107,7 @@ describe('media of a SIP call, heard from the outside', () => {
       await caller.bye();
     }
 
-    const call = await eventually(async () => {
-      const calls = await line.api<CallRecord[]>(`/api/calls?from=${encodeURIComponent(from)}&state=ended`);
-      return calls.find((c) => c.channel === 'sip');
-    }, 10_000);
+    const call = await endedSipCall(line, from);
     expect(call.language).toBe('en');
     const prompts = call.transcript.flatMap((t) => (t.type === 'prompt' ? [t.id] : []));
     expect(prompts.slice(0, 2)).toEqual(['language_menu', 'main_menu']);

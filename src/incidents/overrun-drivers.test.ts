@@ -1,29 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../shared/index.ts';
-import { DRIVERS, freshPostgresDatabase, migrate, openPglite, openPostgres, POSTGRES_SKIP_REASON, type Db } from '../store/index.ts';
+import { DRIVERS, migrate, POSTGRES_SKIP_REASON, twoConnections } from '../store/index.ts';
 import { createIncidents } from './create-incidents.ts';
 import { HOUR, incidentInput, MINUTE, T0, windowInput } from './fixture.test-support.ts';
 import { DEFAULT_STATUS_CONFIG } from './status-config.ts';
 
-/** Two "processes": two connections (pools) to one database. PGlite has one connection, shared. */
-async function twoConnections(driver: string): Promise<{ a: Db; b: Db; done(): Promise<void> }> {
-  if (driver === 'pglite') {
-    const db = await openPglite();
-    return { a: db, b: db, done: () => db.close() };
-  }
-  const fresh = await freshPostgresDatabase();
-  const a = openPostgres(fresh.url);
-  const b = openPostgres(fresh.url);
-  return {
-    a,
-    b,
-    async done() {
-      await a.close();
-      await b.close();
-      await fresh.drop();
-    },
-  };
-}
 
 // The same store contract on every driver: the overrun rule must hold across processes on PostgreSQL too.
 for (const driver of DRIVERS) {

@@ -1,30 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isClaveError, SimulatedClock } from '../shared/index.ts';
-import { DRIVERS, freshPostgresDatabase, migrate, openPglite, openPostgres, POSTGRES_SKIP_REASON, type Db } from '../store/index.ts';
+import { DRIVERS, migrate, POSTGRES_SKIP_REASON, twoConnections } from '../store/index.ts';
 import { createOperators, createSecurityModes, operatorTokenKey } from './index.ts';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 
-/** Two "processes": two connections (pools) to one database. PGlite has one connection, shared. */
-async function twoConnections(driver: string): Promise<{ a: Db; b: Db; done(): Promise<void> }> {
-  if (driver === 'pglite') {
-    const db = await openPglite();
-    return { a: db, b: db, done: () => db.close() };
-  }
-  const fresh = await freshPostgresDatabase();
-  const a = openPostgres(fresh.url);
-  const b = openPostgres(fresh.url);
-  return {
-    a,
-    b,
-    async done() {
-      await a.close();
-      await b.close();
-      await fresh.drop();
-    },
-  };
-}
 
 function codeOf(result: PromiseSettledResult<unknown>): string {
   if (result.status === 'fulfilled') return 'applied';

@@ -9,7 +9,7 @@ export type { Db, Queryable } from './db.ts';
 export { migrate } from './migrate.ts';
 export { openPglite } from './pglite.ts';
 export { openPostgres } from './postgres.ts';
-export { DRIVERS, freshPostgresDatabase, testDatabaseUrl, POSTGRES_SKIP_REASON } from './testing.ts';
+export { DRIVERS, freshPostgresDatabase, testDatabaseUrl, twoConnections, POSTGRES_SKIP_REASON } from './testing.ts';
 
 /**
  * Opens the store the configuration names: PostgreSQL when a URL is given,

@@ -59,3 +59,30 @@ export const DRIVERS: { name: string; available: boolean; open(): Promise<{ db: 
     },
   },
 ];
+
+/**
+ * Two "processes" on one database for concurrency tests: two pools on a
+ * fresh PostgreSQL database, or, for PGlite (one connection), the same
+ * handle twice.
+ *
+ * @example
+ *   const { a, b, done } = await twoConnections('postgres');
+ */
+export async function twoConnections(driver: string): Promise<{ a: Db; b: Db; done(): Promise<void> }> {
+  if (driver === 'pglite') {
+    const db = await openPglite();
+    return { a: db, b: db, done: () => db.close() };
+  }
+  const fresh = await freshPostgresDatabase();
+  const a = openPostgres(fresh.url);
+  const b = openPostgres(fresh.url);
+  return {
+    a,
+    b,
+    async done() {
+      await a.close();
+      await b.close();
+      await fresh.drop();
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import type { CallRecord } from '../../src/call/index.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,3 +125,11 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 }
 
 export const prompts = (r: CallResult) => r.events.flatMap((e) => (e.type === 'prompt' ? [e.id] : []));
+
+/** The record of the SIP call placed from `from`, once it has ended. */
+export async function endedSipCall(line: Pick<TestLine, 'api'>, from: string, ms = 10_000): Promise<CallRecord> {
+  return eventually(async () => {
+    const calls = await line.api<CallRecord[]>(`/api/calls?from=${encodeURIComponent(from)}&state=ended`);
+    return calls.find((c) => c.channel === 'sip');
+  }, ms);
+}
