@@ -48,8 +48,11 @@ export function createDeliveryChannels(config: Config, deps: { clock: Clock; log
   if (config.smppUrl) {
     sms = createSmppChannel({ ...parseSmppUrl(config.smppUrl), clock: deps.clock, logger: deps.logger });
   } else if (config.smsHttpConfig) {
-    httpSms = createHttpSmsChannel({ ...parseHttpSmsConfig(config.smsHttpConfig), clock: deps.clock });
-    sms = httpSms;
+    const provider = createHttpSmsChannel({ ...parseHttpSmsConfig(config.smsHttpConfig), clock: deps.clock });
+    httpSms = provider;
+    // Its receipts arrive only through the status-callback route, which records them before
+    // answering the provider; the worker must not record each a second time as a listener.
+    sms = { provider: provider.provider, deliver: (msg) => provider.deliver(msg), close: () => provider.close() };
   } else sms = devMailbox!;
   deps.logger.info({ sms: sms.provider, email: email.provider }, 'delivery channels');
   return {

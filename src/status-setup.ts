@@ -73,35 +73,22 @@ export async function startStatusSide(
     }
   });
 
-  let tickTimer: TimerHandle | undefined;
-  let purgeTimer: TimerHandle | undefined;
-  let detectTimer: TimerHandle | undefined;
+  const timers = new Set<TimerHandle>();
   let stopped = false;
-  const tick = () => {
-    tickTimer = clock.setTimeout(() => {
-      void follow('maintenance tick', incidents.tick()).finally(() => {
-        if (!stopped) tick();
+  /** Runs `work` every `ms` after the previous run ended (never two at once), until stop(). */
+  const every = (ms: number, what: string, work: () => Promise<unknown>) => {
+    const handle = clock.setTimeout(() => {
+      timers.delete(handle);
+      void follow(what, work()).finally(() => {
+        if (!stopped) every(ms, what, work);
       });
-    }, TICK_MS);
-  };
-  const purge = () => {
-    purgeTimer = clock.setTimeout(() => {
-      void follow('purging unconfirmed subscriptions', subscriptions.purgeUnconfirmed()).finally(() => {
-        if (!stopped) purge();
-      });
-    }, PURGE_MS);
-  };
-  const detect = () => {
-    detectTimer = clock.setTimeout(() => {
-      void follow('outage detection', detector.tick()).finally(() => {
-        if (!stopped) detect();
-      });
-    }, DETECT_MS);
+    }, ms);
+    timers.add(handle);
   };
   await follow('maintenance tick', incidents.tick());
-  tick();
-  purge();
-  detect();
+  every(TICK_MS, 'maintenance tick', () => incidents.tick());
+  every(PURGE_MS, 'purging unconfirmed subscriptions', () => subscriptions.purgeUnconfirmed());
+  every(DETECT_MS, 'outage detection', () => detector.tick());
   webhooks.start();
 
   return {
@@ -114,9 +101,8 @@ export async function startStatusSide(
     },
     async stop() {
       stopped = true;
-      if (tickTimer) clock.clearTimeout(tickTimer);
-      if (purgeTimer) clock.clearTimeout(purgeTimer);
-      if (detectTimer) clock.clearTimeout(detectTimer);
+      for (const handle of timers) clock.clearTimeout(handle);
+      timers.clear();
       await webhooks.stop();
     },
   };
