@@ -23,6 +23,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
 import { startStatusSide } from './status-setup.ts';
 import { withSecurityNotice } from './security-notice.ts';
+import { callbackDialer } from './callback-setup.ts';
+import { callbacksApi, createCallbacks, type CallbackDialer, type Callbacks } from './callback/index.ts';
 import { marketOf, type IncidentsService, type OutageDetector } from './incidents/index.ts';
 import {
   createChannelHealth, createDeliveryMetrics, createOutbox, createOutboxWorker, type DevMailbox, type DeliveryReceipt, type OutboxWorker,
@@ -34,6 +36,8 @@ import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/
 import { openStore, type Db } from './store/index.ts';
 
 const RECONCILE_EVERY_MS = 60_000;
+/** How often the call-back queue looks for due requests. */
+const CALLBACK_TICK_MS = 2000;
 
 export const DEMO_DATASET = fileURLToPath(new URL('../datasets/demo-bank.json', import.meta.url));
 
@@ -68,6 +72,8 @@ export interface Clave {
   operators: Operators;
   /** The bank as the line reaches it: deadlines, circuit, health. */
   bankLink: ResilientBank;
+  /** Signing keys by call-back: the queue of outbound calls (it ticks by itself when a trunk is configured). */
+  callbacks: Callbacks;
   /** Stops taking calls, lets calls in progress end (bounded), then closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -148,9 +154,19 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     if (status.available) logger.info({ channel, provider: status.provider }, 'delivery channel recovered');
     else logger.error({ channel, provider: status.provider, circuit: status.circuit }, 'delivery channel failing: the line stops promising its messages');
   });
-  const services = createServices({ db, bank: bankLink, outbox, clock, dataKey: keys.dataKey, delivery: health, securityMode: modes });
-
   const nodeId = config.nodeId ?? 'clave-1';
+  // Signing keys by call-back (heightened mode): a durable queue the services write to, dialled through the
+  // trunk once the line and SIP exist (the dialer is bound below).
+  const dialerRef: { dialer?: CallbackDialer } = {};
+  const callbacks = createCallbacks({
+    db, clock, logger, nodeId,
+    dialer: { deliver: (req, signal) => (dialerRef.dialer ? dialerRef.dialer.deliver(req, signal) : Promise.resolve({ kind: 'not_answered', reason: 'not_configured' })) },
+  });
+  const canCallBack = config.sipTrunk !== undefined && config.sipPort !== null;
+  const services = createServices({
+    db, bank: bankLink, outbox, clock, dataKey: keys.dataKey, delivery: health, securityMode: modes, ...(canCallBack ? { callbacks } : {}),
+  });
+
   const records = new CallRecords(db, nodeId);
   const orphans = await records.closeOrphans(new Date(clock.now()));
   if (orphans > 0) logger.warn({ orphans }, 'calls left live by a previous run were closed as service_unavailable');
@@ -221,6 +237,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     subscriptions: { subscriptions: status.subscriptions, languages: status.incidents.config.languages },
     operators,
     securityModes: modes,
+    apiRoutes: [callbacksApi(callbacks)],
   });
   let speech: Speech | undefined;
   let sip: SipServer | undefined;
@@ -257,6 +274,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         line,
         media,
         trustedPeers: config.trustedPeers,
+        ...(config.sipTrunk ? { trunk: config.sipTrunk } : {}),
       });
     } catch (err) {
       await media.close();
@@ -265,6 +283,21 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   }
   await app.listen({ host: config.host, port: config.httpPort });
   worker.start();
+  dialerRef.dialer = callbackDialer({ line, sip: () => sip, callerId: config.callbackCallerId, ringMs: config.callbackRingMs, logger });
+  // Due call-backs are dialled within seconds, by whichever process claims them first.
+  let callbackTimer: TimerHandle | undefined;
+  const tickCallbacks = () => {
+    callbackTimer = clock.setTimeout(() => {
+      callbacks.tick().then(
+        () => tickCallbacks(),
+        (err: unknown) => {
+          logger.error({ err }, 'call-back queue tick failed; trying again shortly');
+          tickCallbacks();
+        },
+      );
+    }, CALLBACK_TICK_MS);
+  };
+  if (canCallBack) tickCallbacks();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -285,13 +318,17 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     detector: status.detector,
     operators,
     bankLink,
+    callbacks,
     stop() {
       stopping ??= (async () => {
         // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
         // calls in progress get the grace period, and the API stays up meanwhile.
         sip?.drain();
         if (reconcileTimer) clock.clearTimeout(reconcileTimer);
+        if (callbackTimer) clock.clearTimeout(callbackTimer);
         await line.drain(config.shutdownGraceMs);
+        // Call-backs still on the phone after the grace period are ended; their requests wait for the next start.
+        await callbacks.close();
         for (const call of line.live.values()) call.terminate('the line stopped');
         await Promise.race([Promise.all([...line.live.values()].map((c) => c.ended)), new Promise((r) => setTimeout(r, 2000))]);
         // Let the BYEs just sent get their answers before the sockets close.

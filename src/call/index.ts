@@ -6,6 +6,6 @@ export { AdmissionControl, type Admission, type AdmissionOptions, type Admission
 export { lastKnownAnnouncer, type LastKnownOptions } from './last-known-announcer.ts';
 export { RecordQueue, type RecordQueueOptions } from './record-queue.ts';
 export { LINE_MESSAGES, type LineMessage } from './line-messages.ts';
-export { CallRecords, type CallFilter, type CallRecord, type EndedCall, type PathStep, type TranscriptEntry } from './records.ts';
+export { CallRecords, type CallFilter, type CallRecord, type CallDirection, type EndedCall, type PathStep, type TranscriptEntry } from './records.ts';
 export type { AgentDirectory, AnnouncerPort, CallAnnouncement, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
 export { callTraffic } from './traffic.ts';

@@ -1,4 +1,4 @@
-import type { FlowBundle } from '../flow/index.ts';
+import type { CallPreset, FlowBundle } from '../flow/index.ts';
 import { ClaveError } from '../shared/index.ts';
 import { AdmissionControl, type Admission, type AdmissionOptions, type AdmissionPeek, type AdmissionStats, type AdmissionTicket } from './admission.ts';
 import { BriefCall } from './brief-call.ts';
@@ -26,6 +26,12 @@ export interface Line {
    * hand it here. Throws UNKNOWN_NUMBER, DRAINING, or AT_CAPACITY (details.retryAfterSeconds).
    */
   startCall(args: { channel: CallChannel; from: string; to: string; admission?: AdmissionTicket }): LiveCall;
+  /**
+   * A call the line placed has been answered (the call-back): runs `flowId`
+   * on it with what the call already knows, in the place admit() gave
+   * before dialling. Throws DRAINING or UNKNOWN_FLOW.
+   */
+  startOutbound(args: { channel: CallChannel; flowId: string; from: string; to: string; preset: CallPreset; admission: AdmissionTicket }): LiveCall;
   /** Takes a place for a call about to be answered (give it to startCall, or release it if the call never starts). */
   admit(): Admission;
   /** What a new call would get now, without taking a place. */
@@ -64,6 +70,14 @@ export function createLine(deps: LineDeps): Line {
     else deps.logger.info(stats, 'the line has room again');
   });
   const countryCode = deps.defaultCountryCode ?? '34';
+  const track = (call: LiveCall, place: AdmissionTicket): LiveCall => {
+    live.set(call.callId, call);
+    void call.ended.then(() => {
+      live.delete(call.callId);
+      place.release();
+    });
+    return call;
+  };
 
   return {
     live,
@@ -82,18 +96,22 @@ export function createLine(deps: LineDeps): Line {
       if (place.kind === 'refused') {
         throw new ClaveError('AT_CAPACITY', 'all lines are busy; call again later', { retryAfterSeconds: place.retryAfterSeconds });
       }
-      const call: LiveCall =
+      return track(
         place.kind === 'call'
           ? new CallSession(sessionDeps, channel, { flowId, from, to: digitsOf(to) })
           : new BriefCall(sessionDeps, queue, channel, {
               flowId, from, to: digitsOf(to), outcome: 'refused_at_capacity', message: 'lines_busy', note: 'the line was full',
-            });
-      live.set(call.callId, call);
-      void call.ended.then(() => {
-        live.delete(call.callId);
+            }),
+        place,
+      );
+    },
+    startOutbound({ channel, flowId, from, to, preset, admission: place }) {
+      if (draining || !deps.bundle.flows.has(flowId)) {
         place.release();
-      });
-      return call;
+        if (draining) throw new ClaveError('DRAINING', 'the line is stopping and places no calls');
+        throw new ClaveError('UNKNOWN_FLOW', `no flow ${flowId}`, { flowId });
+      }
+      return track(new CallSession(sessionDeps, channel, { flowId, from, to, outbound: { preset } }), place);
     },
     async drain(ms) {
       draining = true;

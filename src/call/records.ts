@@ -19,10 +19,14 @@ export interface PathStep {
   at: number;
 }
 
+export type CallDirection = 'inbound' | 'outbound';
+
 export interface CallRecord {
   callId: string;
   state: 'live' | 'ended';
   channel: string;
+  /** `outbound`: a call the line placed (the signing key's call-back); `dialed` is then the number called, `caller` the line's. */
+  direction: CallDirection;
   dialed: string;
   caller: string;
   flow: string;
@@ -46,6 +50,7 @@ interface Row {
   language: string;
   outcome: string | null;
   customer_id: string | null;
+  direction: CallDirection;
   path: PathStep[];
   transcript: TranscriptEntry[];
   started_at: Date;
@@ -57,6 +62,7 @@ interface Row {
 export interface EndedCall {
   callId: string;
   channel: string;
+  direction?: CallDirection;
   dialed: string;
   caller: string;
   flow: string;
@@ -94,11 +100,13 @@ export class CallRecords {
   }
 
   /** The live row. Written at most once: a retry after a lost answer changes nothing. */
-  async start(call: { callId: string; channel: string; dialed: string; caller: string; flow: string; language: string; startedAt: Date }): Promise<void> {
+  async start(call: {
+    callId: string; channel: string; direction?: CallDirection; dialed: string; caller: string; flow: string; language: string; startedAt: Date;
+  }): Promise<void> {
     await this.#db.query(
-      `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8) ON CONFLICT (id) DO NOTHING`,
-      [call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.startedAt],
+      `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, started_at, direction)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8, $9) ON CONFLICT (id) DO NOTHING`,
+      [call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.startedAt, call.direction ?? 'inbound'],
     );
   }
 
@@ -112,15 +120,15 @@ export class CallRecords {
     const durationMs = Math.max(0, call.endedAt.getTime() - call.startedAt.getTime());
     const rows = await this.#db.query(
       `INSERT INTO calls (id, node_id, channel, dialed, caller, flow, language, state, outcome, customer_id, path, transcript,
-                          started_at, ended_at, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ended', $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14)
+                          started_at, ended_at, duration_ms, direction)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'ended', $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15)
        ON CONFLICT (id) DO UPDATE SET state = 'ended', outcome = EXCLUDED.outcome, language = EXCLUDED.language,
               customer_id = EXCLUDED.customer_id, path = EXCLUDED.path, transcript = EXCLUDED.transcript,
               ended_at = EXCLUDED.ended_at, duration_ms = EXCLUDED.duration_ms
         WHERE calls.state = 'live' RETURNING id`,
       [
         call.callId, this.#nodeId, call.channel, call.dialed, call.caller, call.flow, call.language, call.outcome, call.customerId,
-        JSON.stringify(call.path), JSON.stringify(call.transcript), call.startedAt, call.endedAt, durationMs,
+        JSON.stringify(call.path), JSON.stringify(call.transcript), call.startedAt, call.endedAt, durationMs, call.direction ?? 'inbound',
       ],
     );
     return rows.length === 1;
@@ -183,6 +191,7 @@ function toRecord(r: Row): CallRecord {
     callId: r.id,
     state: r.state,
     channel: r.channel,
+    direction: r.direction,
     dialed: r.dialed,
     caller: r.caller,
     flow: r.flow,

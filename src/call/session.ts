@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Effect, FlowBundle, FlowEvent, Outcome, PlayedPrompt, ServiceResult, Snapshot } from '../flow/index.ts';
+import type { CallPreset, Effect, FlowBundle, FlowEvent, Outcome, PlayedPrompt, ServiceResult, Snapshot } from '../flow/index.ts';
 import { isOutcome, startCall, step } from '../flow/index.ts';
 import { dniFromDigits, nieFromKeys, normalisePhone } from '../identity/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -66,18 +66,21 @@ export class CallSession implements CallInput {
   readonly #flowId: string;
   readonly #from: string;
   readonly #to: string;
+  /** A call the line placed (the call-back): recorded as outbound, and its services say where they come from. */
+  readonly #outbound: boolean;
   /** Set when the call could not be recorded at its start: that brief call has the caller from then on. */
   #handedOver: BriefCall | undefined;
   /** Set while the apology plays (the database failed under the call). */
   #apologyTimer: TimerHandle | undefined;
 
-  constructor(deps: SessionDeps, channel: CallChannel, call: { flowId: string; from: string; to: string }) {
+  constructor(deps: SessionDeps, channel: CallChannel, call: { flowId: string; from: string; to: string; outbound?: { preset: CallPreset } }) {
     this.#deps = deps;
     this.#channel = channel;
     this.#queue = deps.recordQueue ?? new RecordQueue(deps.records, { clock: deps.clock, logger: deps.logger });
     this.#flowId = call.flowId;
     this.#from = call.from;
     this.#to = call.to;
+    this.#outbound = call.outbound !== undefined;
     this.#startedAt = deps.clock.now();
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
@@ -86,17 +89,19 @@ export class CallSession implements CallInput {
     const recorded = deps.records.start({
       callId: this.callId,
       channel: channel.kind,
+      direction: this.#outbound ? 'outbound' : 'inbound',
       dialed: call.to,
       caller: call.from,
       flow: call.flowId,
-      language: flow?.language ?? deps.bundle.defaultLanguage,
+      language: call.outbound?.preset.language ?? flow?.language ?? deps.bundle.defaultLanguage,
       startedAt: new Date(this.#startedAt),
     });
     this.#started = withDeadline(deps.clock, recorded, START_RECORD_MS, 'recording the start of a call').then(
       () => {
         if (this.#closed) return;
         this.#maxTimer = deps.clock.setTimeout(() => this.#abortCall('the call reached its maximum length'), deps.maxCallMs);
-        this.#apply(() => startCall(deps.bundle, { flowId: call.flowId, callerId: call.from, dialed: call.to }));
+        const preset = call.outbound?.preset;
+        this.#apply(() => startCall(deps.bundle, { flowId: call.flowId, callerId: call.from, dialed: call.to, ...(preset ? { preset } : {}) }));
       },
       (err: unknown) => {
         deps.logger.error({ err, callId: this.callId }, 'could not record the start of a call: the caller hears the announcement, if known, and an apology');
@@ -331,6 +336,7 @@ export class CallSession implements CallInput {
         callId: this.callId,
         language: e.language,
         ...(e.reference !== undefined ? { reference: e.reference } : {}),
+        ...(this.#outbound ? { origin: 'callback' as const } : {}),
       });
       result = toServiceResult(answer, this.#deps.clock.now());
       if ('suspended' in answer) {
@@ -441,6 +447,7 @@ export class CallSession implements CallInput {
     const finished = this.#queue.finish({
       callId: this.callId,
       channel: this.#channel.kind,
+      direction: this.#outbound ? 'outbound' : 'inbound',
       dialed: this.#to,
       caller: this.#from,
       flow: this.#flowId,

@@ -6,7 +6,7 @@ const FAILED = ['verification_failed', 'verification_locked'];
 
 /**
  * The line's own traffic for one minute, from the call records, as the
- * outage detector reads it: `calls:<dialed>` (calls started),
+ * outage detector reads it (callers' calls only, not the line's call-backs): `calls:<dialed>` (calls started),
  * `abandoned:<dialed>` and `failed:<dialed>` (calls that ended so).
  *
  * @example
@@ -18,10 +18,10 @@ export function callTraffic(db: Queryable): { countsForMinute(minuteStart: Date)
     async countsForMinute(minuteStart) {
       const to = new Date(minuteStart.getTime() + 60_000);
       const rows = await db.query<{ key: string; n: number }>(
-        `SELECT 'calls:' || dialed AS key, count(*)::int AS n FROM calls WHERE started_at >= $1 AND started_at < $2 GROUP BY dialed
+        `SELECT 'calls:' || dialed AS key, count(*)::int AS n FROM calls WHERE started_at >= $1 AND started_at < $2 AND direction = 'inbound' GROUP BY dialed
          UNION ALL
          SELECT CASE WHEN outcome = ANY($3::text[]) THEN 'abandoned:' ELSE 'failed:' END || dialed AS key, count(*)::int AS n
-         FROM calls WHERE ended_at >= $1 AND ended_at < $2 AND (outcome = ANY($3::text[]) OR outcome = ANY($4::text[]))
+         FROM calls WHERE ended_at >= $1 AND ended_at < $2 AND direction = 'inbound' AND (outcome = ANY($3::text[]) OR outcome = ANY($4::text[]))
          GROUP BY 1`,
         [minuteStart, to, ABANDONED, FAILED],
       );

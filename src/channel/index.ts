@@ -12,6 +12,7 @@ export { softphoneUrl } from './softphone/softphone-url.ts';
 export { ClientMessage, type ServerMessage, type SoftphoneErrorCode } from './softphone/protocol.ts';
 export { FakeLine, FakeCall, type FakeLineOptions } from './softphone/testing/fake-line.ts';
 export { startSipServer, type SipServer, type SipServerOptions } from './sip/sip-server.ts';
+export type { DialRequest, DialResult, DialFailure } from './sip/ua/outbound-calls.ts';
 export { createRtpMedia, type RtpMedia, type RtpMediaOptions } from './rtp/media-factory.ts';
 export { createThreadedMedia, type ThreadedMedia, type ThreadedMediaOptions } from './rtp/threads/threaded-media.ts';
 export { MediaClock, type MediaClockStats } from './rtp/media-clock.ts';

@@ -73,6 +73,16 @@ export const ConfigSchema = z.object({
   CLAVE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Operators from a file as well as from the store: YAML [{name, tokenHash}] (see the README). */
   CLAVE_OPERATORS_FILE: z.preprocess(empty, z.string().optional()),
+  /**
+   * Where the calls the line places go (the signing key's call-back): the trunk or SBC as an outbound proxy,
+   * `sip:HOST[:PORT]` over UDP, e.g. `sip:10.0.0.5:5060`. Unset: the line places no calls, and in the heightened
+   * security mode a signing key is for an agent.
+   */
+  CLAVE_SIP_TRUNK: z.preprocess(empty, z.string().regex(/^sip:(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:;transport=udp)?$/, 'a SIP URI sip:HOST[:PORT] (UDP)').optional()),
+  /** The caller ID of the call-back (the user part of From): a number the customer knows as the bank's. */
+  CLAVE_CALLBACK_CALLER_ID: z.string().regex(/^\+?[0-9]{3,20}$/).default('950183313'),
+  /** How long a call-back rings before the line gives up on that attempt. */
+  CLAVE_CALLBACK_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(30),
   /** Outgoing webhooks for incident events: a JSON array of {url, secret, events?}. */
   CLAVE_WEBHOOKS: z.preprocess(empty, z.string().optional()),
 });
@@ -116,6 +126,9 @@ export interface Config {
   maxCalls: number | undefined;
   atCapacity: 'announce' | 'reject';
   retryAfterSeconds: number;
+  sipTrunk: { host: string; port: number } | undefined;
+  callbackCallerId: string;
+  callbackRingMs: number;
 }
 
 /**
@@ -175,5 +188,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxCalls: c.CLAVE_MAX_CALLS,
     atCapacity: c.CLAVE_AT_CAPACITY,
     retryAfterSeconds: c.CLAVE_RETRY_AFTER_SECONDS,
+    sipTrunk: c.CLAVE_SIP_TRUNK ? trunkOf(c.CLAVE_SIP_TRUNK) : undefined,
+    callbackCallerId: c.CLAVE_CALLBACK_CALLER_ID,
+    callbackRingMs: c.CLAVE_CALLBACK_RING_SECONDS * 1000,
   };
+}
+
+/** `sip:host[:port][;transport=udp]` → where to send; IPv6 keeps no brackets. */
+function trunkOf(uri: string): { host: string; port: number } {
+  const m = /^sip:(\[[^\]]+\]|[^:;]+)(?::(\d+))?/.exec(uri)!;
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] ? Number(m[2]) : 5060 };
 }

@@ -1,4 +1,4 @@
-export { startCall, step } from './interpreter.ts';
+export { startCall, step, type CallPreset } from './interpreter.ts';
 export { loadFlows, DEFAULT_FLOWS_DIR } from './loader.ts';
 export { renderPrompts } from './prompts.ts';
 export { OUTCOMES, SERVICES, isOutcome, isSuccess, type Outcome, type ServiceName } from './outcomes.ts';

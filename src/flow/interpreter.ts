@@ -7,6 +7,17 @@ import type { FlowDefinition, NodeDefinition, PromptRef } from './schema.ts';
 import type { Effect, FlowBundle, FlowEvent, InputState, PendingKind, Snapshot, StepResult } from './types.ts';
 
 /**
+ * What a call the line places already knows when its flow starts (the
+ * call-back: the customer verified on the call that asked for it, the
+ * language chosen there, the operation's reference).
+ */
+export interface CallPreset {
+  customerId?: string;
+  language?: string;
+  vars?: Record<string, string>;
+}
+
+/**
  * The flow interpreter: a pure step function. Given the flows, a call's
  * snapshot and one event, it returns the next snapshot and the effects to
  * carry out (play, listen, timers, bank work, transfer, end). It reads no
@@ -17,18 +28,19 @@ import type { Effect, FlowBundle, FlowEvent, InputState, PendingKind, Snapshot, 
  *   let { snapshot, effects } = startCall(bundle, { flowId: 'unlock-line', callerId: '+34600111222', dialed: '950183313' });
  *   ({ snapshot, effects } = step(bundle, snapshot, { type: 'digit', key: '1' }));
  */
-export function startCall(bundle: FlowBundle, init: { flowId: string; callerId: string; dialed: string }): StepResult {
+export function startCall(bundle: FlowBundle, init: { flowId: string; callerId: string; dialed: string; preset?: CallPreset }): StepResult {
   const flow = bundle.flows.get(init.flowId);
   if (!flow) throw new Error(`unknown flow ${init.flowId}`);
+  const language = init.preset?.language ?? flow.language;
   const snapshot: Snapshot = {
     flowId: flow.id,
     nodeId: flow.start,
-    language: flow.language,
+    language,
     callerId: init.callerId,
     dialed: init.dialed,
-    vars: {},
+    vars: { ...init.preset?.vars, ...(init.preset?.language ? { language } : {}) },
     secrets: {},
-    customerId: null,
+    customerId: init.preset?.customerId ?? null,
     typeahead: '',
     input: freshInput(),
     pending: null,

@@ -5,6 +5,8 @@ export const OUTCOMES = [
   'operation_unlocked',
   'signature_unlocked',
   'signing_key_read',
+  // Heightened security mode: the key will be read on a call to the registered mobile (issue 6; not in the spec's list).
+  'signing_key_callback',
   'transferred_to_agent',
   'caller_not_registered',
   'customer_not_found',
@@ -30,7 +32,9 @@ export function isOutcome(value: string): value is Outcome {
 export const SERVICES = ['ebanking_recovery', 'phonebanking_recovery', 'operation_unlock', 'signature_unlock', 'signing_key'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-const SUCCESS: readonly Outcome[] = ['ebanking_user_recovered', 'phonebanking_user_recovered', 'operation_unlocked', 'signature_unlocked', 'signing_key_read'];
+const SUCCESS: readonly Outcome[] = [
+  'ebanking_user_recovered', 'phonebanking_user_recovered', 'operation_unlocked', 'signature_unlocked', 'signing_key_read', 'signing_key_callback',
+];
 
 /** The outcomes where a service did its job. */
 export function isSuccess(outcome: Outcome): boolean {

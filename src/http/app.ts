@@ -43,6 +43,8 @@ export interface AppDeps {
   operators?: Pick<Operators, 'authenticate'>;
   /** Security modes, switched by two different operators (GET/POST /api/security-mode). */
   securityModes?: SecurityModes;
+  /** Further operations routes under /api, behind the same guard (the call-backs' GET /api/callbacks). */
+  apiRoutes?: FastifyPluginAsync[];
 }
 
 const OPENAPI = new URL('../../docs/openapi.yaml', import.meta.url);
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // With named operators, every change is signed by the operator whose token made it.
       if (deps.incidents) void api.register(incidentsApi(deps.operators ? { ...deps.incidents, operatorOf } : deps.incidents));
       if (deps.securityModes && deps.operators) void api.register(securityModeApi({ modes: deps.securityModes, operatorOf }));
+      for (const routes of deps.apiRoutes ?? []) void api.register(routes);
       done();
     },
     { prefix: '/api' },

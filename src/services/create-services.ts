@@ -8,9 +8,9 @@ import { DEFAULT_SERVICES_CONFIG, type ServicesConfig } from './config.ts';
 import { planAction } from './plan.ts';
 import { reconcileActions } from './reconcile.ts';
 import { refusalOutcome, runAction } from './run-action.ts';
-import { readSigningKey } from './signing-key.ts';
+import { readSigningKey, requestSigningKeyCallback } from './signing-key.ts';
 import { type SecurityModePort, suspension } from './security-policy.ts';
-import type { ReconcileSummary, RunOptions, ServiceRequest, ServiceResult } from './types.ts';
+import type { CallbackSchedulerPort, ReconcileSummary, RunOptions, ServiceRequest, ServiceResult } from './types.ts';
 
 export interface ServicesDeps {
   db: Db;
@@ -25,6 +25,8 @@ export interface ServicesDeps {
   delivery?: { available(channel: OutboxChannel): boolean };
   /** The line's security mode (operators' createSecurityModes); absent: always normal. */
   securityMode?: SecurityModePort;
+  /** Call-backs (a SIP trunk is configured); absent: in heightened mode a signing key is for an agent. */
+  callbacks?: CallbackSchedulerPort;
 }
 
 export interface Services {
@@ -62,7 +64,16 @@ export function createServices(deps: ServicesDeps): Services {
       throw new ClaveError('INVALID_ARGUMENT', `unknown service '${String(req.service)}'`);
     }
     // Before the bank is asked anything: a suspended service issues no key and changes nothing.
-    const suspended = suspension(deps.securityMode?.current().mode ?? 'normal', req.service, config);
+    let suspended = suspension(deps.securityMode?.current().mode ?? 'normal', req.service, config);
+    // The call-back itself delivers what the call-back rule asks for.
+    if (suspended === 'callback' && req.origin === 'callback') suspended = undefined;
+    if (suspended === 'callback' && deps.callbacks) {
+      const customer = await deps.bank.getCustomer(req.customerId, opts);
+      if (customer === null) throw new ClaveError('CUSTOMER_NOT_FOUND', 'no such customer', { customerId: req.customerId });
+      const result = await requestSigningKeyCallback(planDeps, deps.callbacks, customer, req, opts);
+      deps.logger?.info({ callId: req.callId, service: req.service, outcome: result.outcome }, 'services: signing key by call-back');
+      return result;
+    }
     if (suspended) {
       deps.logger?.info({ callId: req.callId, service: req.service, suspended }, 'services: refused by the security mode');
       return { outcome: 'self_service_suspended', suspended };

@@ -3,6 +3,6 @@ export { createServices, type Services, type ServicesDeps } from './create-servi
 export type { ServicesOutbox } from './action-ledger.ts';
 export { DEFAULT_SERVICES_CONFIG, type ServicesConfig } from './config.ts';
 export type {
-  ServiceName, ActionKind, ServiceRequest, ServiceResult, SuccessOutcome, RefusalOutcome, RunOptions, ReconcileSummary, SuspendedBy,
+  ServiceName, ActionKind, ServiceRequest, ServiceResult, SuccessOutcome, RefusalOutcome, RunOptions, ReconcileSummary, SuspendedBy, CallbackSchedulerPort,
 } from './types.ts';
 export type { SecurityModePort, SecurityModeName } from './security-policy.ts';

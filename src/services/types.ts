@@ -15,6 +15,17 @@ export interface ServiceRequest {
   language: string;
   /** The operation reference (operation unlock, signing key). */
   reference?: string;
+  /**
+   * `callback`: the request comes from the call the line placed to deliver
+   * a signing key (the heightened mode's call-back), so the call-back rule
+   * does not send it back to a call-back; lockdown still suspends it.
+   */
+  origin?: 'callback';
+}
+
+/** Where the services ask for a call-back (the callback context's queue). */
+export interface CallbackSchedulerPort {
+  schedule(input: { customerId: string; reference: string; number: string; language: string; sourceCallId: string }): Promise<{ id: string; created: boolean }>;
 }
 
 export type SuccessOutcome = 'ebanking_user_recovered' | 'phonebanking_user_recovered' | 'operation_unlocked' | 'signature_unlocked';
@@ -37,6 +48,8 @@ export type ServiceResult =
   | { outcome: 'service_unavailable'; unavailable: UnavailablePart }
   | { outcome: 'self_service_suspended'; suspended: SuspendedBy }
   | { outcome: 'signing_key_read'; key: Sensitive<string>; expiresAt: Date; operation: Operation }
+  /** Heightened mode: the key will be read on a call to the registered mobile. */
+  | { outcome: 'signing_key_callback' }
   | { outcome: RefusalOutcome };
 
 export interface RunOptions {

@@ -21,6 +21,8 @@ export type ClaveErrorCode =
   | 'TIMEOUT'
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_NUMBER'
+  // A call the line places names a flow that is not loaded (src/call line.startOutbound).
+  | 'UNKNOWN_FLOW'
   | 'DRAINING'
   // The line is full and its policy refuses the call outright (src/call admission); details.retryAfterSeconds.
   | 'AT_CAPACITY'

@@ -18,9 +18,10 @@ export const ALLOWED = {
   incidents: ['log', 'shared', 'crypto', 'store', 'notify'],
   operators: ['log', 'shared', 'crypto', 'store'],
   services: ['log', 'shared', 'crypto', 'store', 'bank', 'identity', 'notify'],
+  callback: ['log', 'shared', 'store'],
   call: ['log', 'shared', 'store', 'flow', 'services', 'identity', 'notify', 'bank', 'operators'],
   channel: ['log', 'shared', 'flow', 'call', 'speech'],
-  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config', 'incidents', 'operators'],
+  http: ['log', 'shared', 'store', 'bank', 'notify', 'call', 'channel', 'config', 'incidents', 'operators', 'callback'],
   cli: ['log', 'shared', 'channel', 'config', 'store', 'bank', 'flow', 'incidents', 'operators'],
 };
 

@@ -69,3 +69,6 @@ export {
 } from './sdp/sdp.ts';
 export { rtpMap, fmtp, mediaDirection, mediaConnection, millisecondsAttribute, attributeValue, type RtpMap, type SdpDirection } from './sdp/sdp-media.ts';
 export { answerAudioOffer, type AnswerOptions, type AudioAnswer, type AudioRejection } from './sdp/offer-answer.ts';
+export { createAudioOffer, OFFERED_TELEPHONE_EVENT_PT, type OfferOptions } from './sdp/audio-offer.ts';
+export { readAudioAnswer, type AnsweredAudio, type RefusedAudio } from './sdp/audio-answer.ts';
+export type { LocalDescriptionOptions } from './sdp/audio-profile.ts';

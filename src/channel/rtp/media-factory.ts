@@ -3,7 +3,7 @@ import { InbandDtmfDetector } from '../media/index.ts';
 import type { MediaFactory } from '../sip/ua/media-port.ts';
 import { MediaClock, type MediaClockStats } from './media-clock.ts';
 import { RtpSession } from './rtp-session.ts';
-import { sdpAnswerer } from './sdp-answerer.ts';
+import { sdpAnswerer, sdpOfferer, sdpOrigin } from './sdp-answerer.ts';
 
 export interface RtpMediaOptions {
   /** Address RTP binds to and that the SDP answer advertises. */
@@ -32,20 +32,24 @@ export interface RtpMedia extends MediaFactory {
  * @example
  *   const media = createRtpMedia({ host: '192.0.2.10', ports: { min: 20000, max: 29999 }, prompts: speech.prompts });
  *   const session = await media.create(callId);
- *   const answer = session.negotiate(offerSdp); // null → 488
+ *   const answer = session.negotiate(offerSdp); // null → 488 (or session.offer() for a call we place)
  */
 export function createRtpMedia(opts: RtpMediaOptions): RtpMedia & { readonly clock: MediaClock } {
   const clock = new MediaClock(opts.onError ? { onError: opts.onError } : {});
   const advertised = opts.advertisedHost ?? opts.host;
   return {
     clock,
-    create: () =>
-      RtpSession.open(opts.host, opts.ports, {
+    create: () => {
+      // One o= per call, whichever side offers (RFC 3264 §8).
+      const origin = sdpOrigin();
+      return RtpSession.open(opts.host, opts.ports, {
         clock,
-        negotiate: sdpAnswerer(advertised),
+        negotiate: sdpAnswerer(advertised, origin),
+        offerer: sdpOfferer(advertised, origin),
         audio: (prompt, language) => opts.prompts.getPromptAudio({ id: prompt.id, text: prompt.text, params: prompt.params, language: prompt.language ?? language }),
         inband: () => new InbandDtmfDetector(),
-      }),
+      });
+    },
     close: () => {
       clock.stop();
       return Promise.resolve();

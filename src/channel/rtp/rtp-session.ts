@@ -2,12 +2,15 @@ import type { RenderedPrompt } from '../../call/index.ts';
 import type { G711Codec, G711Name } from '../media/index.ts';
 import type { MediaSession } from '../sip/ua/media-port.ts';
 import { RtpStream, type Negotiated, type RtpStreamOptions } from './rtp-stream.ts';
+import type { SdpOfferer } from './sdp-answerer.ts';
 
 export type { Negotiated } from './rtp-stream.ts';
 
 export interface RtpSessionDeps extends RtpStreamOptions {
   /** Answers an offer for this session's local address and port; null when nothing is in common. */
   negotiate(offerSdp: string, local: { address: string; port: number }): Negotiated | null;
+  /** Makes our offer and reads the answer to it, for a call we place (sdpOfferer). */
+  offerer: SdpOfferer;
   /** 8 kHz linear audio for a prompt (cached by the speech context). */
   audio(prompt: RenderedPrompt, language: string): Promise<Int16Array>;
 }
@@ -26,11 +29,13 @@ function encoded(audio: Int16Array, codec: G711Codec): Buffer {
 /**
  * One call's media on the thread that runs the call (CLAVE_MEDIA_THREADS=0):
  * the MediaSession of the SIP UA over an RtpStream, answering the SDP offer
- * and turning prompts into G.711 clips from the speech context's audio.
+ * (or, for a call we place, offering and taking the answer) and turning
+ * prompts into G.711 clips from the speech context's audio.
  *
  * @example
  *   const session = await RtpSession.open('192.0.2.10', { min: 20000, max: 29999 }, deps);
  *   const answer = session.negotiate(offerSdp); // null → 488
+ *   // or, calling out: invite(session.offer()!), then on the 200: session.accept(okSdp) || bye()
  *   session.onDigit = (key) => input.digit(key);
  *   session.start(); // after the ACK
  *   session.play([greeting], 'es', () => input.promptEnded(playId));
@@ -85,6 +90,19 @@ export class RtpSession implements MediaSession {
     if (!result) return null;
     this.#stream.apply(result);
     return result.answerSdp;
+  }
+
+  offer(): string | null {
+    if (this.#closed) return null;
+    return this.#deps.offerer.offer({ address: this.#host, port: this.#stream.localPort });
+  }
+
+  accept(answerSdp: string): boolean {
+    if (this.#closed) return false;
+    const result = this.#deps.offerer.accept(answerSdp);
+    if (!result) return false;
+    this.#stream.apply(result);
+    return true;
   }
 
   start(): void {

@@ -22,6 +22,8 @@ export interface SipServerOptions {
   line: LinePort;
   media: MediaFactory;
   trustedPeers?: readonly string[];
+  /** Where the calls the line places go (CLAVE_SIP_TRUNK), over UDP; absent: the line places no calls. */
+  trunk?: { host: string; port: number };
 }
 
 export interface SipServer {
@@ -94,6 +96,7 @@ export async function startSipServer(opts: SipServerOptions): Promise<SipServer>
     host: opts.advertisedHost ?? opts.host,
     port,
     trustedPeers: new Set(opts.trustedPeers ?? []),
+    trunk: opts.trunk ? { peer: { protocol: 'udp', address: opts.trunk.host, port: opts.trunk.port } } : null,
   });
   const txLayer = new TransactionLayer({ clock: opts.clock, transport: send, tu: ua });
   ref.layer = txLayer;

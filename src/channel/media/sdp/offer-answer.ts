@@ -1,22 +1,21 @@
 import { ClaveError } from '../../../shared/index.ts';
 import type { G711Name } from '../g711/g711-codec.ts';
-import { mediaConnection, mediaDirection, millisecondsAttribute, rtpMap, type SdpDirection } from './sdp-media.ts';
+import {
+  addrType,
+  checkLocalOptions,
+  DEFAULT_PTIME,
+  g711Format,
+  isNullAddress,
+  sendPtime,
+  telephoneEventFormat,
+  TELEPHONE_EVENTS_WE_RECEIVE,
+  type LocalDescriptionOptions,
+} from './audio-profile.ts';
+import { mediaConnection, mediaDirection, type SdpDirection } from './sdp-media.ts';
 import { parseSdp, serializeSdp, type SdpAttribute, type SdpMedia, type SessionDescription } from './sdp.ts';
 
-export interface AnswerOptions {
-  /**
-   * Our o= line. RFC 3264 §5: session id and version are numbers that fit a
-   * 64-bit signed integer; the dialog keeps the version and increments it for
-   * every changed answer (§8).
-   */
-  origin: { username?: string; sessionId: string; sessionVersion: string; address: string };
-  /** s= text; "-" by default. */
-  sessionName?: string;
-  /** Where we receive RTP (RTCP on port + 1). */
-  local: { address: string; port: number };
-  /** The packetisation we ask the peer to send (our a=ptime), 20 ms by default. */
-  ptime?: number;
-}
+/** Our side of the answer: o=, s=, where we receive, our a=ptime (see LocalDescriptionOptions). */
+export type AnswerOptions = LocalDescriptionOptions;
 
 export interface AudioAnswer {
   ok: true;
@@ -41,12 +40,6 @@ export interface AudioRejection {
   warning: { code: 302 | 304 | 305; text: string };
 }
 
-const SUPPORTED: readonly G711Name[] = ['PCMU', 'PCMA'];
-const TELEPHONE_EVENTS_WE_RECEIVE = '0-15';
-const DEFAULT_PTIME = 20;
-const MIN_PTIME = 10;
-const MAX_PTIME = 60;
-
 const REJECTIONS: Readonly<Record<AudioRejection['reason'], AudioRejection['warning']>> = {
   'no-audio': { code: 304, text: 'Media type not available' },
   'unsupported-transport': { code: 302, text: 'Incompatible transport protocol' },
@@ -67,7 +60,7 @@ const REJECTIONS: Readonly<Record<AudioRejection['reason'], AudioRejection['warn
  *   a.codec; // { name: 'PCMU', pt: 0 }
  */
 export function answerAudioOffer(offer: string | SessionDescription, opts: AnswerOptions): AudioAnswer | AudioRejection {
-  checkOptions(opts);
+  checkLocalOptions(opts);
   const sdp = typeof offer === 'string' ? parseSdp(offer) : offer;
   let chosen: { index: number; codec: { name: G711Name; pt: number }; te: number | null } | null = null;
   let sawAvp = false;
@@ -93,8 +86,7 @@ export function answerAudioOffer(offer: string | SessionDescription, opts: Answe
   // RFC 4566 §5.7: a c= line is required at session level or in every media description.
   if (!connection) throw new ClaveError('MALFORMED_SDP', 'The audio stream has no c= line', { reason: 'connection' });
   const remoteAddress = connection.address.split('/', 1)[0]!;
-  const nullAddress = remoteAddress === '0.0.0.0' || remoteAddress === '::';
-  const direction = answerDirection(mediaDirection(sdp, offered), nullAddress);
+  const direction = answerDirection(mediaDirection(sdp, offered), isNullAddress(remoteAddress));
   const ptime = sendPtime(offered);
 
   const formats = te === null ? [`${codec.pt}`] : [`${codec.pt}`, `${te}`];
@@ -140,19 +132,17 @@ export function answerAudioOffer(offer: string | SessionDescription, opts: Answe
  */
 function pickCodec(m: SdpMedia): { name: G711Name; pt: number } | null {
   for (const format of m.formats) {
-    const map = rtpMap(m, format);
-    if (!map || map.clockRate !== 8000 || (map.channels !== null && map.channels !== 1)) continue;
-    const name = SUPPORTED.find((s) => s === map.encoding.toUpperCase());
-    if (name) return { name, pt: map.payloadType };
+    const codec = g711Format(m, format);
+    if (codec) return codec;
   }
   return null;
 }
 
-/** telephone-event at the offer's payload type, on the 8 kHz clock of the G.711 stream it rides with. */
+/** telephone-event at the offer's payload type. */
 function pickTelephoneEvent(m: SdpMedia): number | null {
   for (const format of m.formats) {
-    const map = rtpMap(m, format);
-    if (map && map.encoding.toLowerCase() === 'telephone-event' && map.clockRate === 8000) return map.payloadType;
+    const pt = telephoneEventFormat(m, format);
+    if (pt !== null) return pt;
   }
   return null;
 }
@@ -171,15 +161,6 @@ function answerDirection(offered: SdpDirection, nullAddress: boolean): SdpDirect
   return mirrored === 'sendrecv' ? 'recvonly' : mirrored === 'sendonly' ? 'inactive' : mirrored;
 }
 
-/** RFC 3264 §6.1 (and RFC 4566 §6): a=ptime is what the offerer wants to receive. */
-function sendPtime(m: SdpMedia): number {
-  const wanted = millisecondsAttribute(m, 'ptime');
-  const max = millisecondsAttribute(m, 'maxptime');
-  let ptime = wanted !== null && wanted >= MIN_PTIME && wanted <= MAX_PTIME ? wanted : DEFAULT_PTIME;
-  if (max !== null && max >= MIN_PTIME && ptime > max) ptime = max;
-  return ptime;
-}
-
 function acceptedMedia(port: number, formats: string[], attributes: SdpAttribute[]): SdpMedia {
   return { media: 'audio', port, portCount: null, protocol: 'RTP/AVP', formats, information: null, connection: null, bandwidths: [], key: null, attributes };
 }
@@ -192,19 +173,4 @@ function acceptedMedia(port: number, formats: string[], attributes: SdpAttribute
 function rejectedMedia(m: SdpMedia): SdpMedia {
   const formats = m.formats.length > 0 ? m.formats : ['0'];
   return { media: m.media, port: 0, portCount: null, protocol: m.protocol, formats, information: null, connection: null, bandwidths: [], key: null, attributes: [] };
-}
-
-function addrType(address: string): 'IP4' | 'IP6' {
-  return address.includes(':') ? 'IP6' : 'IP4';
-}
-
-function checkOptions(opts: AnswerOptions): void {
-  const { port } = opts.local;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ClaveError('INVALID_ARGUMENT', 'local RTP port out of range', { field: 'local.port' });
-  const ptime = opts.ptime ?? DEFAULT_PTIME;
-  if (!Number.isInteger(ptime) || ptime < MIN_PTIME || ptime > MAX_PTIME) throw new ClaveError('INVALID_ARGUMENT', 'ptime out of range', { field: 'ptime' });
-  for (const [field, value] of [['origin.sessionId', opts.origin.sessionId], ['origin.sessionVersion', opts.origin.sessionVersion]] as const) {
-    // RFC 3264 §5: representable as a 64-bit signed integer; digits only.
-    if (!/^\d{1,19}$/.test(value) || BigInt(value) > 0x7fffffffffffffffn) throw new ClaveError('INVALID_ARGUMENT', `${field} is not a 63-bit number`, { field });
-  }
 }

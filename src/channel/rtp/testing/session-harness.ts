@@ -2,6 +2,7 @@ import type { RenderedPrompt } from '../../../call/index.ts';
 import type { G711Name, SdpDirection } from '../../media/index.ts';
 import { MediaClock } from '../media-clock.ts';
 import { RtpSession, type Negotiated, type RtpSessionDeps } from '../rtp-session.ts';
+import { sdpOfferer } from '../sdp-answerer.ts';
 
 /** A port range for sessions under test, away from the line's default 20000-29999. */
 export const TEST_PORTS = { min: 40000, max: 49999 };
@@ -40,6 +41,7 @@ export async function openTestSession(remotePort: number, opts: HarnessOptions =
       direction: opts.direction ?? 'sendrecv',
       rtcp: opts.rtcp ?? null,
     }),
+    offerer: sdpOfferer('127.0.0.1'),
     audio: (p) => {
       const clip = clips[p.id];
       return clip ? Promise.resolve(clip) : Promise.reject(new Error(`no clip ${p.id}`));

@@ -1,7 +1,8 @@
 import type { RenderedPrompt } from '../../../call/index.ts';
 import { g711Codec, type G711Codec } from '../../media/index.ts';
 import type { MediaSession } from '../../sip/ua/media-port.ts';
-import type { Negotiated } from '../rtp-stream.ts';
+import type { Negotiated, StreamParams } from '../rtp-stream.ts';
+import type { SdpOfferer } from '../sdp-answerer.ts';
 import type { MediaThread, WorkerEvents } from './media-thread.ts';
 import type { ClipRef } from './protocol.ts';
 import { SharedClips } from './shared-clips.ts';
@@ -14,6 +15,8 @@ export interface ThreadSessionInit {
   host: string;
   /** The call's SDP answerer (sdpAnswerer): pure, so it runs here. */
   answer: (offerSdp: string, local: { address: string; port: number }) => Negotiated | null;
+  /** The call's SDP offerer (sdpOfferer), for a call we place: pure too. */
+  offerer: SdpOfferer;
   /** 8 kHz linear audio for a prompt (cached by the speech context). */
   audio: (prompt: RenderedPrompt, language: string) => Promise<Int16Array>;
   clips: SharedClips;
@@ -21,14 +24,15 @@ export interface ThreadSessionInit {
 
 /**
  * One call's media as the SIP call sees it when the RTP runs on a media
- * worker thread: a proxy that answers the SDP here (synchronously, as the
- * UA needs), turns prompts into G.711 clips, and posts all of it to the
+ * worker thread: a proxy that answers the SDP here, or offers and reads the
+ * answer (synchronously, as the UA needs), turns prompts into G.711 clips,
+ * and posts all of it to the
  * worker that owns the call's sockets. Prompts without parameters go by
  * shared-memory id; a prompt with a caller's values (a signing key) goes
  * whole, for that play only.
  *
  * @example
- *   const session = new ThreadSession({ thread, sid, port, host, answer: sdpAnswerer(host), audio, clips });
+ *   const session = new ThreadSession({ thread, sid, port, host, answer: sdpAnswerer(host), offerer: sdpOfferer(host), audio, clips });
  *   session.negotiate(offerSdp); session.start();
  *   session.play([greeting], 'es', () => input.promptEnded(playId), { bargeIn: true });
  */
@@ -56,13 +60,24 @@ export class ThreadSession implements MediaSession, WorkerEvents {
 
   negotiate(offerSdp: string): string | null {
     if (this.#closed || this.#failed) return null;
-    const { answer, host, port, thread, sid } = this.#init;
+    const { answer, host, port } = this.#init;
     const result = answer(offerSdp, { address: host, port });
     if (!result) return null;
-    this.#codec = g711Codec(result.codec.name);
-    const { codec, telephoneEvent, remote, direction, rtcp } = result;
-    thread.post({ t: 'negotiated', sid, params: { codec, telephoneEvent, remote, ...(direction ? { direction } : {}), rtcp: rtcp ?? null } });
+    this.#apply(result);
     return result.answerSdp;
+  }
+
+  offer(): string | null {
+    if (this.#closed || this.#failed) return null;
+    return this.#init.offerer.offer({ address: this.#init.host, port: this.#init.port });
+  }
+
+  accept(answerSdp: string): boolean {
+    if (this.#closed || this.#failed) return false;
+    const result = this.#init.offerer.accept(answerSdp);
+    if (!result) return false;
+    this.#apply(result);
+    return true;
   }
 
   start(): void {
@@ -126,6 +141,14 @@ export class ThreadSession implements MediaSession, WorkerEvents {
     this.#current = null;
     this.#posted = null;
     this.onFailed?.();
+  }
+
+  /** The worker's stream takes the negotiation; our codec encodes the clips we post it. */
+  #apply(result: StreamParams): void {
+    const { thread, sid } = this.#init;
+    this.#codec = g711Codec(result.codec.name);
+    const { codec, telephoneEvent, remote, direction, rtcp } = result;
+    thread.post({ t: 'negotiated', sid, params: { codec, telephoneEvent, remote, ...(direction ? { direction } : {}), rtcp: rtcp ?? null } });
   }
 
   #end(): void {

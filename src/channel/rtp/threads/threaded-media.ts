@@ -1,7 +1,7 @@
 import type { Logger } from '../../../log/index.ts';
 import { ClaveError } from '../../../shared/index.ts';
 import type { RtpMedia, RtpMediaOptions } from '../media-factory.ts';
-import { sdpAnswerer } from '../sdp-answerer.ts';
+import { sdpAnswerer, sdpOfferer, sdpOrigin } from '../sdp-answerer.ts';
 import { ClockStatsBoard } from './clock-stats-board.ts';
 import { MediaThread } from './media-thread.ts';
 import { portSlices } from './port-slices.ts';
@@ -86,7 +86,9 @@ export function createThreadedMedia(opts: ThreadedMediaOptions): ThreadedMedia {
           continue;
         }
         if (port === null) continue;
-        return new ThreadSession({ thread, sid, port, host: opts.host, answer: sdpAnswerer(advertised), audio, clips });
+        // One o= per call, whichever side offers (RFC 3264 §8).
+        const origin = sdpOrigin();
+        return new ThreadSession({ thread, sid, port, host: opts.host, answer: sdpAnswerer(advertised, origin), offerer: sdpOfferer(advertised, origin), audio, clips });
       }
       if (lost) throw lost;
       throw new ClaveError('MEDIA_PORTS_EXHAUSTED', 'No free RTP/RTCP port pair in any media thread', { min: opts.ports.min, max: opts.ports.max });

@@ -19,3 +19,7 @@ export const TIMER_I_UDP = T4;
 export const TIMER_K_UDP = T4;
 /** RFC 6026 Timer L: an accepted INVITE server transaction absorbs retransmitted INVITEs this long. */
 export const TIMER_L = 64 * T1;
+/** Timer D: a completed INVITE client transaction absorbs retransmitted final responses (UDP: at least 32 s). */
+export const TIMER_D_UDP = 32_000;
+/** RFC 6026 Timer M: an accepted INVITE client transaction passes retransmitted 2xx responses to the TU this long. */
+export const TIMER_M = 64 * T1;

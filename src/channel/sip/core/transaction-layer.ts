@@ -2,6 +2,7 @@ import type { Clock } from '../../../shared/index.ts';
 import { getHeader, parseCSeq, parseVia, tryParseNameAddr } from '../grammar/index.ts';
 import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import { NonInviteClientTransaction } from './client-transaction.ts';
+import { InviteClientTransaction } from './invite-client-transaction.ts';
 import { InviteServerTransaction, NonInviteServerTransaction } from './server-transaction.ts';
 import type { Inbound, Peer, SipTransport } from './transport.ts';
 
@@ -30,7 +31,7 @@ export class TransactionLayer {
   readonly #server = new Map<string, ServerTransaction>();
   /** Server transaction keys by merge identity (From tag, Call-ID, CSeq), so isMerged is a lookup, not a scan. */
   readonly #byMergeId = new Map<string, Set<string>>();
-  readonly #client = new Map<string, NonInviteClientTransaction>();
+  readonly #client = new Map<string, NonInviteClientTransaction | InviteClientTransaction>();
 
   constructor(deps: { clock: Clock; transport: SipTransport; tu: TransactionUser }) {
     this.#clock = deps.clock;
@@ -110,6 +111,25 @@ export class TransactionLayer {
   sendRequest(data: Buffer, to: Peer, branch: string, method: string): NonInviteClientTransaction {
     const key = `${branch}|${method}`;
     const tx = new NonInviteClientTransaction(key, data, to, {
+      clock: this.#clock,
+      transport: this.#transport,
+      onTerminated: (k) => this.#client.delete(k),
+    });
+    this.#client.set(key, tx);
+    tx.start();
+    return tx;
+  }
+
+  /**
+   * Sends an INVITE (a call the line places) in a new INVITE client
+   * transaction. Its responses are matched by the top Via's branch and the
+   * CSeq method (RFC 3261 §17.1.3), so the CANCEL for it, which shares the
+   * branch, is a transaction of its own (sendRequest with method CANCEL).
+   */
+  sendInvite(request: SipRequest, to: Peer): InviteClientTransaction {
+    const branch = parseVia(getHeader(request, 'via') ?? '').params['branch'] ?? '';
+    const key = `${branch}|INVITE`;
+    const tx = new InviteClientTransaction(key, request, to, {
       clock: this.#clock,
       transport: this.#transport,
       onTerminated: (k) => this.#client.delete(k),

@@ -15,6 +15,8 @@ export function dialogRequest(
   via: { transport: string; host: string; port: number },
   extra: [string, string][] = [],
   body?: { type: string; data: Buffer },
+  /** The CSeq number, when it is not the dialog's next one (the ACK for a 2xx carries the INVITE's: RFC 3261 §13.2.2.4). */
+  seq?: number,
 ): { data: Buffer; branch: string } {
   const branch = `${MAGIC_COOKIE}${token(10)}`;
   const host = bracketIpv6(via.host);
@@ -25,7 +27,7 @@ export function dialogRequest(
     // An RFC 2543 caller may have sent no From tag: then our To has none either (an empty `tag=` does not parse).
     ['To', formatNameAddr(dialog.remoteTag === '' ? dialog.remote : { ...dialog.remote, params: { ...dialog.remote.params, tag: dialog.remoteTag } })],
     ['Call-ID', dialog.callId],
-    ['CSeq', `${dialog.nextSeq()} ${method}`],
+    ['CSeq', `${seq ?? dialog.nextSeq()} ${method}`],
     ...dialog.routeSet.map((r): [string, string] => ['Route', r]),
     ['User-Agent', 'Clave'],
     ...extra,

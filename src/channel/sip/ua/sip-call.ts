@@ -12,7 +12,8 @@ import { assertMove } from '../core/moves.ts';
 export type SipCallState = 'answering' | 'answered' | 'live' | 'ending' | 'ended';
 
 const MOVES: Record<SipCallState, readonly SipCallState[]> = {
-  answering: ['answered', 'ended'],
+  // An outbound call goes from answering (our INVITE out) straight to live on the callee's 2xx.
+  answering: ['answered', 'live', 'ended'],
   answered: ['live', 'ending', 'ended'],
   live: ['ending', 'ended'],
   ending: ['ended'],
@@ -34,7 +35,8 @@ export interface SipCallDeps {
 export class SipCall implements CallChannel {
   readonly kind = 'sip' as const;
   readonly dialog: Dialog;
-  readonly invite: InviteServerTransaction;
+  /** The caller's INVITE; null for a call the line placed (the call-back). */
+  readonly invite: InviteServerTransaction | null;
   readonly peer: Peer;
   readonly media: MediaSession;
   input: CallInput | null = null;
@@ -44,7 +46,7 @@ export class SipCall implements CallChannel {
   #playId: number | null = null;
   readonly #deps: SipCallDeps;
 
-  constructor(init: { dialog: Dialog; invite: InviteServerTransaction; peer: Peer; media: MediaSession }, deps: SipCallDeps) {
+  constructor(init: { dialog: Dialog; invite: InviteServerTransaction | null; peer: Peer; media: MediaSession }, deps: SipCallDeps) {
     this.dialog = init.dialog;
     this.invite = init.invite;
     this.peer = init.peer;
@@ -108,6 +110,17 @@ export class SipCall implements CallChannel {
     this.dialog.transition('confirmed');
     this.media.start();
     return true;
+  }
+
+  /**
+   * An outbound call the callee answered: the 2xx has been acknowledged
+   * (RFC 3261 §13.2.2.4, by the UAC core), the dialog is confirmed, media
+   * flows.
+   */
+  connected(): void {
+    this.transition('live');
+    this.dialog.transition('confirmed');
+    this.media.start();
   }
 
   // ── CallChannel ─────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import { Dialog, dialogId, token } from './dialog.ts';
 import type { MediaFactory } from './media-port.ts';
 import { bracketIpv6, dialogRequest } from './requests.ts';
 import { SipCall } from './sip-call.ts';
+import { OutboundCalls, type DialRequest, type DialResult, type OutboundTrunk } from './outbound-calls.ts';
 import { acceptsSdp, sdpBody, dtmfFromInfo } from './bodies.ts';
 
 /** Methods this UAS implements (sent in Allow, RFC 3261 §20.5). */
@@ -42,6 +43,8 @@ export interface UserAgentDeps {
   port: number;
   /** Sources whose P-Asserted-Identity is believed (RFC 3325 trust domain). */
   trustedPeers: ReadonlySet<string>;
+  /** Where the calls the line places go (CLAVE_SIP_TRUNK); none: the line does not dial out. */
+  trunk?: OutboundTrunk | null;
 }
 
 /**
@@ -55,9 +58,37 @@ export class UserAgent implements TransactionUser {
   /** Places on the line taken at the INVITE, until the ACK hands them to the call (or the call ends unstarted). */
   readonly #places = new Map<SipCall, AdmissionTicket>();
   #draining = false;
+  readonly #outbound: OutboundCalls;
 
   constructor(deps: UserAgentDeps) {
     this.#deps = deps;
+    this.#outbound = new OutboundCalls({
+      clock: deps.clock,
+      logger: deps.logger,
+      layer: deps.layer,
+      transport: (peer) => this.#transport(peer),
+      media: deps.media,
+      host: deps.host,
+      port: deps.port,
+      trunk: deps.trunk ?? null,
+      register: ({ dialog, peer, media }) => {
+        const call = new SipCall({ dialog, invite: null, peer, media }, this.#callDeps());
+        this.#calls.set(dialog.id, call);
+        return call;
+      },
+    });
+  }
+
+  /**
+   * Places a call through the trunk (the signing key's call-back); `attach`
+   * hands the answered call to the line before anything from the callee
+   * reaches it.
+   *
+   * @example
+   *   const r = await ua.dial({ number: '+34600111222', callerId: '950183313', ringMs: 30_000 }, (call) => line.startOutbound(call));
+   */
+  dial(req: DialRequest, attach: (call: SipCall) => CallInput): Promise<DialResult> {
+    return this.#outbound.dial(req, attach);
   }
 
   get calls(): ReadonlyMap<string, SipCall> {
@@ -237,16 +268,7 @@ export class UserAgent implements TransactionUser {
       routeSet: getHeaders(req, 'record-route'),
       remoteSeq: parseCSeq(getHeader(req, 'cseq') ?? '').seq,
     });
-    const call = new SipCall({ dialog, invite: tx, peer: source, media }, {
-      clock: this.#deps.clock,
-      sendInDialog: (d, method, peer, extra) => this.#sendInDialog(d, method, peer, extra),
-      onEnded: (c) => {
-        this.#calls.delete(c.dialog.id);
-        // Ended before its ACK (CANCEL, no ACK): the place it held is free again.
-        this.#places.get(c)?.release();
-        this.#places.delete(c);
-      },
-    });
+    const call = new SipCall({ dialog, invite: tx, peer: source, media }, this.#callDeps());
     this.#calls.set(dialog.id, call);
     if (admission) this.#places.set(call, admission);
     const ok = serializeMessage(
@@ -265,7 +287,21 @@ export class UserAgent implements TransactionUser {
     return true;
   }
 
+  #callDeps() {
+    return {
+      clock: this.#deps.clock,
+      sendInDialog: (d: Dialog, method: string, peer: Peer, extra?: [string, string][]) => this.#sendInDialog(d, method, peer, extra),
+      onEnded: (c: SipCall) => {
+        this.#calls.delete(c.dialog.id);
+        // Ended before its ACK (CANCEL, no ACK): the place it held is free again.
+        this.#places.get(c)?.release();
+        this.#places.delete(c);
+      },
+    };
+  }
+
   #startLine(call: SipCall, _ack: SipRequest): void {
+    if (!call.invite) return;
     const invite = call.invite.request;
     const to = invite.uri.user ?? '';
     const admission = this.#places.get(call);

@@ -5,6 +5,7 @@ import type { SipMessage, SipResponse } from '../../grammar/message.ts';
 import { MemoryTransport } from '../../core/memory-transport.ts';
 import { TransactionLayer } from '../../core/transaction-layer.ts';
 import type { Peer } from '../../core/transport.ts';
+import type { OutboundTrunk } from '../outbound-calls.ts';
 import { UserAgent } from '../user-agent.ts';
 import { FakeLinePort } from './fake-line.ts';
 import { FakeMediaFactory } from './fake-media.ts';
@@ -24,7 +25,7 @@ export const UA_PORT = 5060;
  *   const { ok } = await h.call(new TestCaller());
  *   h.send(caller.ack(ok));
  */
-export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admission?: AdmissionOptions } = {}) {
+export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admission?: AdmissionOptions; trunk?: OutboundTrunk } = {}) {
   const clock = new SimulatedClock();
   const start = clock.now();
   const wire = new MemoryTransport(clock);
@@ -41,6 +42,7 @@ export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admiss
     host: UA_HOST,
     port: UA_PORT,
     trustedPeers: new Set(opts.trusted ?? []),
+    trunk: opts.trunk ?? null,
   });
   const layer = new TransactionLayer({ clock, transport: wire, tu: ua });
   ref.layer = layer;
