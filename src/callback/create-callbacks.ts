@@ -36,6 +36,9 @@ export function createCallbacks(deps: CallbacksDeps): Callbacks {
   let closing: Promise<void> | null = null;
   // Rounds run one at a time in a process, so that two cannot both fill the same free slots.
   let rounds: Promise<unknown> = Promise.resolve();
+  // The first round also frees what this node held before a restart (node ids are unique per process, as for call
+  // records): those calls died with the old process, and need not wait for their leases to run out.
+  let restarted = true;
 
   function logMoved(rows: MovedRow[], result: string): void {
     for (const r of rows) {
@@ -49,7 +52,8 @@ export function createCallbacks(deps: CallbacksDeps): Callbacks {
   async function round(): Promise<number> {
     if (closed) return 0;
     const now = new Date(clock.now());
-    logMoved(await recoverStale(db, now, config.maxAttempts), 'lease_lost');
+    logMoved(await recoverStale(db, now, config.maxAttempts, restarted ? nodeId : null), 'lease_lost');
+    restarted = false;
     logMoved(await expireDue(db, now), 'expired');
     const free = config.concurrency - deliveries.size;
     if (free <= 0 || closed) return 0;

@@ -100,20 +100,20 @@ export async function expireDue(db: Queryable, now: Date): Promise<MovedRow[]> {
  * they go back to pending while attempts remain and time is left, else
  * failed or expired. `last_result` says why.
  */
-export async function recoverStale(db: Queryable, now: Date, maxAttempts: number): Promise<MovedRow[]> {
+export async function recoverStale(db: Queryable, now: Date, maxAttempts: number, restartedNode: string | null = null): Promise<MovedRow[]> {
   return db.query<MovedRow>(
     `WITH stale AS MATERIALIZED (
        SELECT id, leased_by FROM callback_requests
-       WHERE status = 'dialing' AND lease_until < $1
+       WHERE status = 'dialing' AND (lease_until < $1 OR leased_by = $3)
        FOR UPDATE SKIP LOCKED
      )
      UPDATE callback_requests c
      SET status = CASE WHEN c.expires_at <= $1 THEN 'expired' WHEN c.attempts >= $2 THEN 'failed' ELSE 'pending' END,
          next_attempt_at = $1, lease_until = NULL, leased_by = NULL, last_result = 'lease_lost', updated_at = $1
      FROM stale
-     WHERE c.id = stale.id AND c.status = 'dialing' AND c.lease_until < $1
+     WHERE c.id = stale.id AND c.status = 'dialing' AND (c.lease_until < $1 OR c.leased_by = $3)
      RETURNING c.id, c.number, c.attempts, c.status, stale.leased_by AS dead_node`,
-    [now, maxAttempts],
+    [now, maxAttempts, restartedNode],
   );
 }
 

@@ -168,6 +168,16 @@ describe('the call-back queue', () => {
     expect(await h.callbacks.get(late.id)).toMatchObject({ status: 'expired', attempts: 1, lastResult: 'lease_lost' });
   });
 
+  it('a process restarted under the same node id frees what it held at once, without waiting for the lease', async () => {
+    const before = h.another({ nodeId: 'node-r', clock: new SimulatedClock(T0), dialer: new FakeDialer() });
+    const { id } = await h.callbacks.schedule(request());
+    expect(await before.tick()).toBe(1);
+    const after = h.another({ nodeId: 'node-r' });
+    await h.clock.advance(SECOND);
+    expect(await after.tick()).toBe(1);
+    expect(await h.row(id)).toMatchObject({ status: 'dialing', attempts: 2, leased_by: 'node-r', last_result: 'lease_lost' });
+  });
+
   it('hangs up a call that outlives its lease, and counts the attempt', async () => {
     const { id } = await h.callbacks.schedule(request());
     await h.callbacks.tick();

@@ -1,5 +1,5 @@
 import type { Effect, FlowBundle, FlowEvent, Snapshot } from './types.ts';
-import { startCall, step } from './interpreter.ts';
+import { startCall, step, type CallPreset } from './interpreter.ts';
 
 /** Answers the interpreter's bank-side effects in tests of flows. */
 export interface DriverAnswers {
@@ -24,7 +24,7 @@ export class FlowDriver {
   readonly #answers: DriverAnswers;
   autoEndPrompts = true;
 
-  constructor(bundle: FlowBundle, init: { flowId: string; callerId: string; dialed: string }, answers: DriverAnswers = {}) {
+  constructor(bundle: FlowBundle, init: { flowId: string; callerId: string; dialed: string; preset?: CallPreset }, answers: DriverAnswers = {}) {
     this.#bundle = bundle;
     this.#answers = answers;
     const { snapshot, effects } = startCall(bundle, init);

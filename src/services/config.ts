@@ -16,8 +16,10 @@ export interface ServicesConfig {
    */
   actionLeaseSeconds: number;
   /**
-   * A started action the bank has not confirmed after this long is given up:
-   * its messages are cancelled, so no secret arrives late.
+   * A started action without a secret (a signature unlock) that the bank has
+   * not confirmed after this long is given up and its message cancelled. One
+   * with a secret is tried until the secret expires: the bank may have made
+   * the change, and the customer must not be left without its message.
    */
   abandonAfterMinutes: number;
   /** In the heightened security mode, these services go to an agent: no temporary password or code by SMS. */

@@ -119,6 +119,20 @@ describe('nothing lost, nothing twice', () => {
     expect(f.bank.effects).toEqual([]);
   });
 
+  it('reconcile never gives up on a change whose secret is still valid: the bank may have made it', async () => {
+    await startUnconfirmed(f, req('ebanking_recovery'));
+    for (let i = 0; i < 3; i++) {
+      await f.clock.advance(10 * MINUTE);
+      expect(await f.services.reconcile()).toEqual({ done: 0, failed: 0, cancelled: 0, pending: 1 });
+    }
+    expect(await statuses(f)).toEqual(['held', 'held']);
+    f.bank.mode = 'ok';
+    await f.clock.advance(2 * MINUTE);
+    expect(await f.services.reconcile()).toEqual({ done: 1, failed: 0, cancelled: 0, pending: 0 });
+    expect((await statuses(f)).sort()).toEqual(['pending', 'pending']);
+    expect(f.bank.effects).toHaveLength(1);
+  });
+
   it('reconcile cancels without asking the bank once the secret has expired', async () => {
     const g = servicesFixture(db(), { unlockCodeMinutes: 5 });
     await startUnconfirmed(g, req('operation_unlock', { reference: '40718253' }));

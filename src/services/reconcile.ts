@@ -18,9 +18,10 @@ const BATCH = 100;
 /**
  * Finishes actions a crash or an unavailable bank left started: repeats the
  * bank call with the same idempotency key and the same secret; confirmed →
- * messages released, refused → cancelled; still no answer after
- * `abandonAfterMs`, or the secret expired meanwhile → cancelled, so a secret
- * never arrives late. Actions another process is working on are skipped.
+ * messages released, refused → cancelled; the secret expired meanwhile →
+ * cancelled, so a secret never arrives late. While its secret is valid an
+ * unconfirmed change is tried again and again; one without a secret (a
+ * signature unlock) is given up after `abandonAfterMs`. Actions another process is working on are skipped.
  *
  * @example
  *   await reconcileActions({ ledger, bank, clock, abandonAfterMs: 600_000 });
@@ -60,8 +61,12 @@ async function reconcileOne(deps: ReconcileDeps, action: StartedAction): Promise
       await ledger.fail(action.id, answer.code);
       return 'failed';
     case 'unavailable':
-      if (deps.clock.now() - action.createdAt.getTime() >= deps.abandonAfterMs) {
+      // A change with a secret is never given up while the secret is valid: the bank may have made it, and cancelling
+      // its message would leave the customer with a credential changed and never told. It ends when the bank answers,
+      // or when the secret expires (above: then no usable credential is left without its message).
+      if (action.secretExpiresAt === null && deps.clock.now() - action.createdAt.getTime() >= deps.abandonAfterMs) {
         await ledger.abandon(action.id, 'the bank did not confirm the change in time');
+        deps.logger?.error({ actionId: action.id, kind: action.kind }, 'gave up on a change the bank never confirmed: its message is cancelled; check the customer at the bank');
         return 'cancelled';
       }
       await ledger.unconfirmed(action.id, answer.code, { freeNow: false });

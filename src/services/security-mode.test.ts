@@ -83,6 +83,40 @@ describe('services under a security mode', () => {
     expect(f.bank.effects).toHaveLength(1);
   });
 
+  describe('with call-backs (a SIP trunk is configured)', () => {
+    const scheduled: unknown[] = [];
+    const withCallbacks = () =>
+      createServices({
+        db: f.db, bank: f.bank.port, outbox: f.outbox, clock: f.clock, dataKey: f.dataKey, securityMode: { current: () => ({ mode }) },
+        callbacks: { schedule: (input) => (scheduled.push(input), Promise.resolve({ id: 'cb-1', created: true })) },
+      });
+    beforeEach(() => {
+      scheduled.length = 0;
+      mode = 'heightened';
+    });
+
+    it('heightened asks for a call-back to the registered mobile and issues no key now', async () => {
+      expect(await withCallbacks().run(req('signing_key', { reference: '55102938' }))).toEqual({ outcome: 'signing_key_callback' });
+      expect(scheduled).toEqual([{ customerId: MARIA.id, reference: '55102938', number: '+34600111222', language: 'en', sourceCallId: 'call-1' }]);
+      expect(f.bank.effects).toEqual([]);
+      expect(f.bank.simChecks).toHaveLength(1);
+    });
+
+    it('checks before promising a call: an operation not pending signature, or a SIM swapped lately, gets no call-back', async () => {
+      expect(await withCallbacks().run(req('signing_key', { reference: '99999999' }))).toEqual({ outcome: 'operation_not_found' });
+      f.bank.simSwapped.add(MARIA.id);
+      expect(await withCallbacks().run(req('signing_key', { reference: '55102938' }))).toEqual({ outcome: 'sim_swap_risk' });
+      expect(scheduled).toEqual([]);
+    });
+
+    it('the call-back itself reads the key in heightened, but not in lockdown', async () => {
+      expect(await withCallbacks().run(req('signing_key', { reference: '55102938', origin: 'callback' }))).toMatchObject({ outcome: 'signing_key_read' });
+      mode = 'lockdown';
+      expect(await withCallbacks().run(req('signing_key', { reference: '55102938', origin: 'callback' }))).toEqual({ outcome: 'self_service_suspended', suspended: 'lockdown' });
+      expect(scheduled).toEqual([]);
+    });
+  });
+
   it('is normal without a security mode port', async () => {
     expect(await f.services.run(req('signing_key', { reference: '55102938' }))).toMatchObject({ outcome: 'signing_key_read' });
   });
