@@ -101,6 +101,17 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
     }, 20_000);
     expect(pending).toMatchObject({ attempts: 1, status: 'pending', callIds: [] });
     expect(Date.parse(pending.nextAttemptAt) - Date.now()).toBeGreaterThan(30_000);
-    await switchMode('normal', 'fraud wave over');
+  }, 180_000);
+
+  it('lockdown over SIP: the caller hears self-service is suspended before the menu, the service is refused and an agent offered', async () => {
+    await switchMode('lockdown', 'credential-stuffing attack');
+    const caller = MARIA;
+    const r = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller, keys: '2 1 1 1 1 12345678 4821 2580', mode: 'info', timeoutS: 90 });
+    expect(r.code, r.stdout + r.errors).toBe(0);
+    const record = await endedSipCall(line, { caller, menu: ['2', '1', '1'] });
+    expect(record.outcome).toBe('self_service_suspended');
+    expect(record.transcript).toContainEqual(expect.objectContaining({ type: 'announcement' }));
+    expect(promptsOf(record)).toEqual(expect.arrayContaining(['self_service_suspended', 'offer_agent']));
+    await switchMode('normal', 'attack contained');
   }, 180_000);
 });
