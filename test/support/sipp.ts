@@ -48,6 +48,8 @@ export interface SippRun {
   caller: string;
   transport?: 'u1' | 't1';
   calls?: number;
+  /** New calls per second (SIPp's -r; its default is 10). */
+  rate?: number;
   timeoutS?: number;
   /** Files the scenario names by relative path (captures for play_pcap_audio); SIPp runs in their folder. */
   files?: ReadonlyMap<string, Buffer>;
@@ -77,6 +79,7 @@ export async function runSipp(opts: SippRun): Promise<SippResult> {
     '-set', 'caller', opts.caller,
     '-m', String(opts.calls ?? 1),
     '-l', String(opts.calls ?? 1),
+    ...(opts.rate ? ['-r', String(opts.rate)] : []),
     '-t', opts.transport ?? 'u1',
     '-i', '127.0.0.1',
     '-p', String(localPort),
