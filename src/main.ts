@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   bankProbe, createDrillableBank, createReferenceBank, createResilientBank, importDataset, isBankEmpty, type BankPort, type ResilientBank,
 } from './bank/index.ts';
-import { CallRecords, createLine, lastKnownAnnouncer, type Line } from './call/index.ts';
+import { CallRecords, createLine, lastKnownAnnouncer, RefusalLog, type Line } from './call/index.ts';
 import { createRtpMedia, createThreadedMedia, registerSoftphone, startSipServer, type MediaClockStats, type RtpMedia, type SipServer } from './channel/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { loadOrCreateKeys } from './crypto/index.ts';
@@ -190,7 +190,11 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   reconcileLater();
 
   const status = await startStatusSide(config, { db, clock, logger, outbox, dataKey: keys.dataKey });
+  // Callers refused at capacity leave no call record: counted here, so the outage detector sees the whole surge.
+  const refusals = new RefusalLog(db, { clock, logger, nodeId });
+  refusals.start();
   const line = createLine({
+    refusals,
     reporter: status.detector,
     // The last announcement that worked is spoken when the store cannot be read (a database outage).
     // Callers hear the security mode, then the incidents that concern them.
@@ -340,6 +344,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         await speech?.close();
         // Records still waiting for the store get one last write.
         await line.close();
+        await refusals.close();
         await status.stop();
         bankLink.stop();
         modes.stop();

@@ -14,8 +14,9 @@ import type { Db } from './store/index.ts';
 const TICK_MS = 5_000;
 /** Subscriptions never confirmed are purged this often. */
 const PURGE_MS = 60 * 60_000;
-/** The outage detector judges each whole minute. */
-const DETECT_MS = 60_000;
+/** The outage detector judges each whole minute, this long after it ends (the refusals of that minute are written at +1 s). */
+const DETECT_AFTER_MINUTE_MS = 5_000;
+const MINUTE = 60_000;
 
 export interface StatusSide {
   incidents: IncidentsService;
@@ -85,10 +86,23 @@ export async function startStatusSide(
     }, ms);
     timers.add(handle);
   };
+  /** Runs `work` `offsetMs` after every minute boundary (never two at once), until stop(). */
+  const eachMinute = (offsetMs: number, what: string, work: () => Promise<unknown>) => {
+    const now = clock.now();
+    const next = Math.floor((now - offsetMs) / MINUTE) * MINUTE + MINUTE + offsetMs;
+    const handle = clock.setTimeout(() => {
+      timers.delete(handle);
+      void follow(what, work()).finally(() => {
+        if (!stopped) eachMinute(offsetMs, what, work);
+      });
+    }, next - now);
+    timers.add(handle);
+  };
   await follow('maintenance tick', incidents.tick());
   every(TICK_MS, 'maintenance tick', () => incidents.tick());
   every(PURGE_MS, 'purging unconfirmed subscriptions', () => subscriptions.purgeUnconfirmed());
-  every(DETECT_MS, 'outage detection', () => detector.tick());
+  // Aligned on the minute: an alert comes seconds after the minute that shows the surge, not up to a minute later.
+  eachMinute(DETECT_AFTER_MINUTE_MS, 'outage detection', () => detector.tick());
   webhooks.start();
 
   return {

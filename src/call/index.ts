@@ -9,3 +9,4 @@ export { LINE_MESSAGES, type LineMessage } from './line-messages.ts';
 export { CallRecords, type CallFilter, type CallRecord, type CallDirection, type EndedCall, type PathStep, type TranscriptEntry } from './records.ts';
 export type { AgentDirectory, AnnouncerPort, CallAnnouncement, IdentityPort, ServiceAnswer, ServicesPort } from './ports.ts';
 export { callTraffic } from './traffic.ts';
+export { RefusalLog } from './refusal-log.ts';

@@ -6,7 +6,7 @@ import { SimulatedClock } from '../shared/index.ts';
 import type { Db, Queryable } from '../store/index.ts';
 import type { AdmissionOptions } from './admission.ts';
 import type { CallChannel, CallInput, ListenInfo, RenderedPrompt } from './channel.ts';
-import { createLine } from './line.ts';
+import { createLine, type LineDeps } from './line.ts';
 import type { AnnouncerPort, IdentityPort, ServicesPort } from './ports.ts';
 import { CallRecords } from './records.ts';
 
@@ -80,6 +80,7 @@ export interface LineFixtureOptions {
   announcer?: AnnouncerPort;
   identity?: Partial<IdentityPort>;
   services?: Partial<ServicesPort>;
+  refusals?: LineDeps['refusals'];
 }
 
 /** A line on the default flows, a simulated clock and `db`; identity and services fail the test unless given. */
@@ -95,6 +96,7 @@ export async function lineFixture(opts: LineFixtureOptions) {
   const line = createLine({
     ...(opts.announcer ? { announcer: opts.announcer } : {}),
     ...(opts.admission ? { admission: opts.admission } : {}),
+    ...(opts.refusals ? { refusals: opts.refusals } : {}),
     bundle,
     identity: { identify: unused('identity'), verifyCard: unused('identity'), ...opts.identity },
     services: { run: unused('services'), ...opts.services },

@@ -5,12 +5,17 @@ import { BriefCall } from './brief-call.ts';
 import type { CallChannel, CallInput } from './channel.ts';
 import { checkLineMessages } from './line-messages.ts';
 import { RecordQueue } from './record-queue.ts';
+import type { RefusalLog } from './refusal-log.ts';
 import { CallSession, type SessionDeps } from './session.ts';
 
 export interface LineDeps extends SessionDeps {
   /** Capacity and what a caller beyond it gets; absent: every call is taken. */
   admission?: AdmissionOptions;
+  /** Where callers refused at capacity are counted for the outage detector (they leave no call record). */
+  refusals?: Pick<RefusalLog, 'note'>;
 }
+
+const CAPACITY_LOG_EVERY_MS = 30_000;
 
 /** A call in progress, whichever kind: the line can end it. */
 export interface LiveCall extends CallInput {
@@ -32,8 +37,12 @@ export interface Line {
    * before dialling. Throws DRAINING or UNKNOWN_FLOW.
    */
   startOutbound(args: { channel: CallChannel; flowId: string; from: string; to: string; preset: CallPreset; admission: AdmissionTicket }): LiveCall;
-  /** Takes a place for a call about to be answered (give it to startCall, or release it if the call never starts). */
-  admit(): Admission;
+  /**
+   * Takes a place for a call about to be answered (give it to startCall, or
+   * release it if the call never starts). With the dialed number, a refusal
+   * is counted for the outage detector.
+   */
+  admit(to?: string): Admission;
   /** What a new call would get now, without taking a place. */
   peek(): AdmissionPeek;
   /** Whether a flow answers this dialed number (a SIP UAS answers 404 otherwise). */
@@ -64,7 +73,13 @@ export function createLine(deps: LineDeps): Line {
   let draining = false;
   const queue = deps.recordQueue ?? new RecordQueue(deps.records, { clock: deps.clock, logger: deps.logger });
   const sessionDeps: SessionDeps = { ...deps, recordQueue: queue };
+  // At capacity the line flips between full and not with every call that ends and the next that comes: said at most
+  // every half minute, with the totals, so the log stays readable through a surge.
+  let lastSaid = -Infinity;
   const admission = new AdmissionControl(deps.admission, (full) => {
+    const now = deps.clock.now();
+    if (now - lastSaid < CAPACITY_LOG_EVERY_MS) return;
+    lastSaid = now;
     const stats = admission.stats();
     if (full) deps.logger.warn(stats, `the line is full: new callers ${stats.atCapacity === 'announce' ? 'hear that the lines are busy' : 'are refused'}`);
     else deps.logger.info(stats, 'the line has room again');
@@ -82,7 +97,11 @@ export function createLine(deps: LineDeps): Line {
   return {
     live,
     knows: (to) => flowFor(deps.bundle, to, countryCode) !== undefined,
-    admit: () => admission.admit(),
+    admit: (to) => {
+      const place = admission.admit();
+      if (place.kind === 'refused' && to !== undefined) deps.refusals?.note(digitsOf(to));
+      return place;
+    },
     peek: () => admission.peek(),
     stats: () => ({ ...admission.stats(), pendingRecords: queue.pending }),
     startCall({ channel, from, to, admission: given }) {
@@ -94,6 +113,7 @@ export function createLine(deps: LineDeps): Line {
       }
       const place = given ?? admission.admit();
       if (place.kind === 'refused') {
+        deps.refusals?.note(digitsOf(to));
         throw new ClaveError('AT_CAPACITY', 'all lines are busy; call again later', { retryAfterSeconds: place.retryAfterSeconds });
       }
       return track(

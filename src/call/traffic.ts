@@ -20,6 +20,8 @@ export function callTraffic(db: Queryable): { countsForMinute(minuteStart: Date)
       const rows = await db.query<{ key: string; n: number }>(
         `SELECT 'calls:' || dialed AS key, count(*)::int AS n FROM calls WHERE started_at >= $1 AND started_at < $2 AND direction = 'inbound' GROUP BY dialed
          UNION ALL
+         SELECT 'calls:' || dialed AS key, sum(n)::int AS n FROM call_refusals WHERE minute >= $1 AND minute < $2 GROUP BY dialed
+         UNION ALL
          SELECT CASE WHEN outcome = ANY($3::text[]) THEN 'abandoned:' ELSE 'failed:' END || dialed AS key, count(*)::int AS n
          FROM calls WHERE ended_at >= $1 AND ended_at < $2 AND direction = 'inbound' AND (outcome = ANY($3::text[]) OR outcome = ANY($4::text[]))
          GROUP BY 1`,

@@ -24,7 +24,7 @@ export interface LinePort {
   /** Whether a flow answers this dialed number. */
   knows(to: string): boolean;
   /** Takes the call's place on the line when the INVITE arrives (before any work for it); absent: no admission control. */
-  admit?(): Admission;
+  admit?(to: string): Admission;
   /** What an INVITE would get now, without taking a place. */
   peek?(): AdmissionPeek;
   /** On the ACK: the call starts, in the place admit() gave. */
@@ -225,7 +225,7 @@ export class UserAgent implements TransactionUser {
     }
     // Admission before any work for the call (media, dialog): a full line answers 503 and the calls on it are untouched.
     // RFC 3261 §21.5.4: 503 "The server MAY indicate when the client should retry the request in a Retry-After header field".
-    const admission = this.#deps.line.admit?.();
+    const admission = this.#deps.line.admit?.(to);
     if (admission?.kind === 'refused') {
       this.#reply(tx, req, 503, 'Service Unavailable', [['Retry-After', String(admission.retryAfterSeconds)]]);
       return;
