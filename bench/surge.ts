@@ -181,9 +181,12 @@ try {
   console.log(`\n  peak of admitted calls at once: ${peakOf(admittedSpans)} by the line's records, ${peakOf(wireSpans)} on the wire (200 → BYE); capacity ${CAPACITY}`);
   const perMinute = new Map<number, number>();
   for (const r of rows) perMinute.set(Math.floor(r.started_at.getTime() / 60_000), (perMinute.get(Math.floor(r.started_at.getTime() / 60_000)) ?? 0) + 1);
+  // Callers refused with 503 leave no call record; the line counts them per minute for the detector.
+  const refused = await db.query<{ minute: Date; n: number }>('SELECT minute, sum(n)::int AS n FROM call_refusals GROUP BY minute');
+  for (const r of refused) perMinute.set(r.minute.getTime() / 60_000, (perMinute.get(r.minute.getTime() / 60_000) ?? 0) + r.n);
   const minutes = [...perMinute.keys()].sort((a, b) => a - b);
   const series = minutes.map((m) => `${clockOf(m * 60_000).slice(0, 5)} ${perMinute.get(m)}${m === Math.floor(surgeSpan.surgeStart / 60_000) ? ' (surge)' : ''}`).join(', ');
-  console.log(`  what the detector counts (calls recorded per minute, calls:${SERVICE}; 503s leave no record): ${series}`);
+  console.log(`  what the detector counts (calls recorded per minute plus callers refused with 503, calls:${SERVICE}): ${series}`);
   const alertS = alert ? (Date.parse(alert.createdAt) - surgeSpan.surgeStart) / 1000 : NaN;
   console.log(
     alert
