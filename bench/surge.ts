@@ -159,6 +159,8 @@ try {
 
   const db = await openStore({ dataDir });
   const rows = await db.query<{ caller: string; outcome: string | null; started_at: Date; ended_at: Date | null }>('SELECT caller, outcome, started_at, ended_at FROM calls');
+  // Callers refused with 503 leave no call record; the line counts them per minute for the detector.
+  const refused = await db.query<{ minute: Date; n: number }>('SELECT minute, sum(n)::int AS n FROM call_refusals GROUP BY minute');
   await db.close();
   const stored = new Map<string, StoredCall>(rows.map((r) => [r.caller, { caller: r.caller, outcome: r.outcome, startedAt: r.started_at.getTime(), endedAt: r.ended_at?.getTime() ?? null }]));
   const traces = await traceCalls(pcap, { sipPort, rtp: RTP });
@@ -181,8 +183,6 @@ try {
   console.log(`\n  peak of admitted calls at once: ${peakOf(admittedSpans)} by the line's records, ${peakOf(wireSpans)} on the wire (200 → BYE); capacity ${CAPACITY}`);
   const perMinute = new Map<number, number>();
   for (const r of rows) perMinute.set(Math.floor(r.started_at.getTime() / 60_000), (perMinute.get(Math.floor(r.started_at.getTime() / 60_000)) ?? 0) + 1);
-  // Callers refused with 503 leave no call record; the line counts them per minute for the detector.
-  const refused = await db.query<{ minute: Date; n: number }>('SELECT minute, sum(n)::int AS n FROM call_refusals GROUP BY minute');
   for (const r of refused) perMinute.set(r.minute.getTime() / 60_000, (perMinute.get(r.minute.getTime() / 60_000) ?? 0) + r.n);
   const minutes = [...perMinute.keys()].sort((a, b) => a - b);
   const series = minutes.map((m) => `${clockOf(m * 60_000).slice(0, 5)} ${perMinute.get(m)}${m === Math.floor(surgeSpan.surgeStart / 60_000) ? ' (surge)' : ''}`).join(', ');
