@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/store/index.ts';
 import { startClaveProcess } from '../test/support/clave-process.ts';
 import { ADMIN_TOKEN } from '../test/support/line.ts';
+import { peak } from '../test/support/peak.ts';
 import { machineLine } from './machine.ts';
 import { startCapture, tsharkVersion } from './sip/capture.ts';
 import { traceCalls } from './sip/call-traces.ts';
@@ -50,7 +51,7 @@ import { seedBaseline } from './surge/baseline.ts';
 import { inviteCallers } from './surge/invite-callers.ts';
 import { figuresOf, inPhase, printPhases, target } from './surge/print-surge.ts';
 import { startSippPhase, type SippPhaseResult } from './surge/sipp-phase.ts';
-import { peakOf, surgeCalls, type StoredCall } from './surge/surge-calls.ts';
+import { surgeCalls, type StoredCall } from './surge/surge-calls.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -180,7 +181,7 @@ try {
 
   const admittedSpans = rows.filter((r) => r.outcome !== 'refused_at_capacity' && r.ended_at).map((r): [number, number] => [r.started_at.getTime(), r.ended_at!.getTime()]);
   const wireSpans = calls.filter((c) => c.fate === 'admitted' && c.okAt !== null && c.endAt !== null).map((c): [number, number] => [c.okAt!, c.endAt!]);
-  console.log(`\n  peak of admitted calls at once: ${peakOf(admittedSpans)} by the line's records, ${peakOf(wireSpans)} on the wire (200 → BYE); capacity ${CAPACITY}`);
+  console.log(`\n  peak of admitted calls at once: ${peak(admittedSpans)} by the line's records, ${peak(wireSpans)} on the wire (200 → BYE); capacity ${CAPACITY}`);
   const perMinute = new Map<number, number>();
   for (const r of rows) perMinute.set(Math.floor(r.started_at.getTime() / 60_000), (perMinute.get(Math.floor(r.started_at.getTime() / 60_000)) ?? 0) + 1);
   for (const r of refused) perMinute.set(r.minute.getTime() / 60_000, (perMinute.get(r.minute.getTime() / 60_000) ?? 0) + r.n);

@@ -21,6 +21,7 @@ import { loggedCalls, type LoggedCall } from './sipp/message-log.ts';
 import { surgeScenario, surgeScenarioKeys } from './sipp/surge-scenario.ts';
 import { keysOf, promptsOf } from './sipp/call-records.ts';
 import { eventually, startTestLine, type TestLine } from './support/line.ts';
+import { peak } from './support/peak.ts';
 import { hasSipp, runSipp, SIPP_SKIP_REASON } from './support/sipp.ts';
 
 const UNLOCK = '950183313';
@@ -28,22 +29,26 @@ const CAPACITY = 3;
 const CALLS = 30;
 const SCENARIO = { presses: [{ key: '2', waitMs: 1500 }, { key: '1', waitMs: 1200 }], agentAfterMs: 1200 };
 
-/** The most spans open at once. */
-function peak(spans: [number, number][]): number {
-  const edges = spans.flatMap(([a, b]): [number, number][] => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let open = 0;
-  let most = 0;
-  for (const [, step] of edges) most = Math.max(most, (open += step));
-  return most;
-}
-
 interface Burst {
   calls: LoggedCall[];
+  /** The calls the line answered 200 (admitted, or told it is full), and those it refused with a final answer. */
+  answered: LoggedCall[];
+  refused: LoggedCall[];
   records: Map<string, CallRecord>;
   /** The line's count of admitted calls, sampled every millisecond or so during the burst. */
   mostAdmitted: number;
-  code: number;
-  output: string;
+}
+
+/** A line of CAPACITY places started before the tests of this describe block, closed after them. */
+function lineAtCapacity(env: Record<string, string>): () => TestLine {
+  let line: TestLine | undefined;
+  beforeAll(async () => {
+    line = await startTestLine({ sip: true, env: { CLAVE_MAX_CALLS: String(CAPACITY), ...env } });
+  }, 120_000);
+  afterAll(async () => {
+    await line?.close();
+  });
+  return () => line!;
 }
 
 async function burst(line: TestLine, caller: string): Promise<Burst> {
@@ -61,15 +66,18 @@ async function burst(line: TestLine, caller: string): Promise<Burst> {
     traceMessages: true,
   });
   clearInterval(sampler);
+  expect(result.code, result.stdout + result.errors).toBe(0);
   const calls = loggedCalls(result.messages);
+  expect(calls).toHaveLength(CALLS);
+  const answered = calls.filter((c) => c.finalStatus === 200);
+  const refused = calls.filter((c) => c.finalStatus !== 200);
   // Every call's record is written when it ends; the 503s leave none.
-  const answered = calls.filter((c) => c.finalStatus === 200).length;
   const records = await eventually(async () => {
     const ended = await line.api<CallRecord[]>(`/api/calls?state=ended&limit=${CALLS * 2}`);
     const ours = ended.filter((r) => r.caller.startsWith(caller));
-    return ours.length === answered ? new Map(ours.map((r) => [r.caller, r])) : undefined;
+    return ours.length === answered.length ? new Map(ours.map((r) => [r.caller, r])) : undefined;
   }, 10_000);
-  return { calls, records, mostAdmitted, code: result.code, output: result.stdout + result.errors };
+  return { calls, answered, refused, records, mostAdmitted };
 }
 
 /** What both modes promise of the admitted calls. */
@@ -93,49 +101,29 @@ function expectAdmittedComplete(b: Burst, admitted: LoggedCall[]): void {
 
 describe.skipIf(!hasSipp)(`a burst at ten times capacity${hasSipp ? '' : ` (skipped: ${SIPP_SKIP_REASON})`}`, () => {
   describe('CLAVE_AT_CAPACITY=reject', () => {
-    let line: TestLine;
-    beforeAll(async () => {
-      line = await startTestLine({ sip: true, env: { CLAVE_MAX_CALLS: String(CAPACITY), CLAVE_AT_CAPACITY: 'reject', CLAVE_RETRY_AFTER_SECONDS: '7' } });
-    }, 120_000);
-    afterAll(async () => {
-      await line?.close();
-    });
+    const line = lineAtCapacity({ CLAVE_AT_CAPACITY: 'reject', CLAVE_RETRY_AFTER_SECONDS: '7' });
 
     it('refuses every call beyond capacity with 503 and Retry-After; the admitted calls complete', async () => {
-      const b = await burst(line, '+34611');
-      expect(b.code, b.output).toBe(0);
-      expect(b.calls).toHaveLength(CALLS);
-      const admitted = b.calls.filter((c) => c.finalStatus === 200);
-      const refused = b.calls.filter((c) => c.finalStatus !== 200);
-      expect(refused).toHaveLength(CALLS - CAPACITY);
-      for (const call of refused) {
+      const b = await burst(line(), '+34611');
+      expect(b.refused).toHaveLength(CALLS - CAPACITY);
+      for (const call of b.refused) {
         expect([call.finalStatus, call.retryAfter], call.from).toEqual([503, '7']);
         expect(call.byeAt, call.from).toBeNull();
       }
-      expectAdmittedComplete(b, admitted);
+      expectAdmittedComplete(b, b.answered);
       // A 503 is all a refused caller gets: no record, nothing spoken.
       expect(b.records.size).toBe(CAPACITY);
-      expect(line.line.stats()).toMatchObject({ calls: 0, refusedTotal: CALLS - CAPACITY, announcedTotal: 0 });
+      expect(line().line.stats()).toMatchObject({ calls: 0, refusedTotal: CALLS - CAPACITY, announcedTotal: 0 });
     }, 60_000);
   });
 
   describe('CLAVE_AT_CAPACITY=announce', () => {
-    let line: TestLine;
-    beforeAll(async () => {
-      line = await startTestLine({ sip: true, env: { CLAVE_MAX_CALLS: String(CAPACITY), CLAVE_AT_CAPACITY: 'announce' } });
-    }, 120_000);
-    afterAll(async () => {
-      await line?.close();
-    });
+    const line = lineAtCapacity({ CLAVE_AT_CAPACITY: 'announce' });
 
     it('tells the callers beyond capacity that the lines are busy and hangs up, 503 beyond the refusals\' bound; the admitted calls complete', async () => {
-      const b = await burst(line, '+34612');
-      expect(b.code, b.output).toBe(0);
-      expect(b.calls).toHaveLength(CALLS);
-      const answered = b.calls.filter((c) => c.finalStatus === 200);
-      const admitted = answered.filter((c) => b.records.get(c.from)?.outcome !== 'refused_at_capacity');
-      const told = answered.filter((c) => b.records.get(c.from)?.outcome === 'refused_at_capacity');
-      const refused = b.calls.filter((c) => c.finalStatus !== 200);
+      const b = await burst(line(), '+34612');
+      const admitted = b.answered.filter((c) => b.records.get(c.from)?.outcome !== 'refused_at_capacity');
+      const told = b.answered.filter((c) => b.records.get(c.from)?.outcome === 'refused_at_capacity');
       // The refusals have places of their own: 1.25 × 3, at least one more than the capacity, so 4 in all.
       expect(told).toHaveLength(1);
       for (const call of told) {
@@ -146,10 +134,10 @@ describe.skipIf(!hasSipp)(`a burst at ten times capacity${hasSipp ? '' : ` (skip
         expect(call.byeAnswered, call.from).toBe(true);
         expect(call.referAt, call.from).toBeNull();
       }
-      expect(refused).toHaveLength(CALLS - CAPACITY - told.length);
-      for (const call of refused) expect([call.finalStatus, call.retryAfter], call.from).toEqual([503, '10']);
+      expect(b.refused).toHaveLength(CALLS - CAPACITY - told.length);
+      for (const call of b.refused) expect([call.finalStatus, call.retryAfter], call.from).toEqual([503, '10']);
       expectAdmittedComplete(b, admitted);
-      expect(line.line.stats()).toMatchObject({ calls: 0, brief: 0, announcedTotal: told.length, refusedTotal: refused.length });
+      expect(line().line.stats()).toMatchObject({ calls: 0, brief: 0, announcedTotal: told.length, refusedTotal: b.refused.length });
     }, 60_000);
   });
 });

@@ -1,4 +1,5 @@
 import type { CallTrace } from './call-traces.ts';
+import { peak } from '../../test/support/peak.ts';
 
 const PTIME_MS = 20;
 
@@ -116,13 +117,4 @@ export function levelFigures(calls: CallTrace[]): LevelFigures {
   if (f.answered > 1 && lastOk > firstOk) f.setupsPerSecond = ((f.answered - 1) / (lastOk - firstOk)) * 1000;
   for (const k of ['setupMs', 'greetingMs', 'digitFromEndMs', 'digitFromFirstMs', 'infoMs', 'jitterMeanMs', 'jitterMaxMs', 'maxGapMs'] as const) f[k] = sortedOf(f[k]);
   return f;
-}
-
-/** The most intervals open at once (a sweep over starts and ends). */
-function peak(spans: [number, number][]): number {
-  const edges = spans.flatMap(([a, b]): [number, number][] => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let open = 0;
-  let most = 0;
-  for (const [, step] of edges) most = Math.max(most, (open += step));
-  return most;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readSippStatistics } from './sipp-statistics.ts';
 
 export const SIPP = '/usr/bin/sipp';
 
@@ -47,27 +48,14 @@ export async function runSippLevel(o: SippLevel): Promise<SippOutcome> {
   const guard = setTimeout(() => child.kill('SIGKILL'), (o.timeoutS + 30) * 1000);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(guard);
-  const files = await readdir(o.dir);
-  const read = async (suffix: string) => {
-    const f = files.find((name) => name.endsWith(suffix));
-    return f ? readFile(join(o.dir, f), 'utf8') : '';
-  };
+  const stats = await readSippStatistics(o.dir);
   const setupMs: number[] = [];
   // <scenario>_<pid>_rtt.csv: Date_ms;response_time_ms;rtd_no
-  for (const line of (await read('_rtt.csv')).split('\n').slice(1)) {
+  for (const line of (await stats.read('_rtt.csv')).split('\n').slice(1)) {
     const v = Number(line.split(';')[1]);
     if (line.trim() && Number.isFinite(v)) setupMs.push(v);
   }
-  const rows = (await read('_.csv')).trim().split('\n');
-  const head = rows[0]?.split(';') ?? [];
-  const last = rows.at(-1)?.split(';') ?? [];
-  const cumulative = (name: string) => Number(last[head.indexOf(name)] ?? 0) || 0;
-  const failures = new Map<string, number>();
-  head.forEach((name, i) => {
-    const n = Number(last[i]);
-    if (name.startsWith('Failed') && name.endsWith('(C)') && name !== 'FailedCall(C)' && n > 0) failures.set(name.slice(0, -3), n);
-  });
-  const errors = (await read('_errors.log')).split('\n').filter((l) => l.trim()).slice(0, 5);
-  for (const f of files) await rm(join(o.dir, f), { force: true, recursive: true });
-  return { ok: cumulative('SuccessfulCall(C)'), failed: cumulative('FailedCall(C)'), setupMs: setupMs.sort((a, b) => a - b), failures, errors, exitCode };
+  const errors = (await stats.read('_errors.log')).split('\n').filter((l) => l.trim()).slice(0, 5);
+  for (const f of stats.files) await rm(join(o.dir, f), { force: true, recursive: true });
+  return { ok: stats.ok, failed: stats.failed, setupMs: setupMs.sort((a, b) => a - b), failures: stats.failures, errors, exitCode };
 }

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pressCaptures } from '../../test/sipp/dtmf-captures.ts';
 import { surgeScenario, surgeScenarioKeys, type SurgeScenarioOptions } from '../../test/sipp/surge-scenario.ts';
 import { freePort } from '../../test/support/sipp.ts';
 import { SIPP } from '../sip/sipp-run.ts';
+import { readSippStatistics } from '../sip/sipp-statistics.ts';
 
 export interface SippPhase {
   /** What the From users of this phase's calls start with (then SIPp's call number). */
@@ -60,22 +61,9 @@ export function startSippPhase(p: SippPhase): { done: Promise<SippPhaseResult>; 
       const guard = setTimeout(() => proc.kill('SIGKILL'), (p.timeoutS + 30) * 1000);
       const exitCode = await new Promise<number | null>((resolve) => proc.on('close', resolve));
       clearTimeout(guard);
-      const files = await readdir(dir);
-      const read = async (suffix: string) => {
-        const f = files.find((name) => name.endsWith(suffix));
-        return f ? readFile(join(dir, f), 'utf8') : '';
-      };
-      const rows = (await read('_.csv')).trim().split('\n');
-      const head = rows[0]?.split(';') ?? [];
-      const last = rows.at(-1)?.split(';') ?? [];
-      const cumulative = (name: string) => Number(last[head.indexOf(name)] ?? 0) || 0;
-      const failures = new Map<string, number>();
-      head.forEach((name, i) => {
-        const n = Number(last[i]);
-        if (name.startsWith('Failed') && name.endsWith('(C)') && name !== 'FailedCall(C)' && n > 0) failures.set(name.slice(0, -3), n);
-      });
-      const errors = (await read('_errors.log')).split('\n').filter((l) => l.trim() && !/receive timeout .* jumping to label|^The following events occurred/.test(l)).slice(0, 5);
-      return { ok: cumulative('SuccessfulCall(C)'), failed: cumulative('FailedCall(C)'), failures, errors, exitCode };
+      const stats = await readSippStatistics(dir);
+      const errors = (await stats.read('_errors.log')).split('\n').filter((l) => l.trim() && !/receive timeout .* jumping to label|^The following events occurred/.test(l)).slice(0, 5);
+      return { ok: stats.ok, failed: stats.failed, failures: stats.failures, errors, exitCode };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -84,12 +84,3 @@ export function surgeCalls(
   }
   return calls.sort((a, b) => a.inviteAt - b.inviteAt);
 }
-
-/** The most spans open at once (a sweep over starts and ends). */
-export function peakOf(spans: [number, number][]): number {
-  const edges = spans.flatMap(([a, b]): [number, number][] => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let open = 0;
-  let most = 0;
-  for (const [, step] of edges) most = Math.max(most, (open += step));
-  return most;
-}

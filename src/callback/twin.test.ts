@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.ts';
 import { SimulatedClock } from '../shared/index.ts';
-import { migrate, POSTGRES_SKIP_REASON, testDatabaseUrl, twoConnections, type Db } from '../store/index.ts';
+import { DRIVERS, migrate, POSTGRES_SKIP_REASON, twoConnections, type Db } from '../store/index.ts';
 import { createCallbacks } from './create-callbacks.ts';
 import { request, T0 } from './fixture.test-support.ts';
 import type { CallbackDialer, Callbacks } from './types.ts';
@@ -59,24 +59,17 @@ async function dialsEachOnce(dbA: Db, dbB: Db): Promise<void> {
   expect(rows).toEqual([{ status: 'done', attempts: 1, calls: 1, n: REQUESTS }]);
 }
 
+// PGlite shares one handle between the two processes; PostgreSQL gives each a pool of its own.
 describe('two processes on one queue', () => {
-  it('dial each request exactly once (PGlite, one handle shared)', async () => {
-    const twin = await twoConnections('pglite');
-    try {
-      await migrate(twin.a);
-      await dialsEachOnce(twin.a, twin.b);
-    } finally {
-      await twin.done();
-    }
-  }, 60_000);
-
-  it.skipIf(!testDatabaseUrl())(`PostgreSQL twin: dial each request exactly once (two pools; skipped when ${POSTGRES_SKIP_REASON})`, async () => {
-    const twin = await twoConnections('postgres');
-    try {
-      await migrate(twin.a);
-      await dialsEachOnce(twin.a, twin.b);
-    } finally {
-      await twin.done();
-    }
-  }, 60_000);
+  for (const driver of DRIVERS) {
+    it.skipIf(!driver.available)(`dial each request exactly once on ${driver.name}${driver.available ? '' : ` (skipped: ${POSTGRES_SKIP_REASON})`}`, async () => {
+      const twin = await twoConnections(driver.name);
+      try {
+        await migrate(twin.a);
+        await dialsEachOnce(twin.a, twin.b);
+      } finally {
+        await twin.done();
+      }
+    }, 60_000);
+  }
 });

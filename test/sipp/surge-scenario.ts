@@ -19,6 +19,7 @@
  * message log's INVITE and the line's call record can be matched.
  */
 import { pressFile, splitKeys } from './dtmf-captures.ts';
+import { answerLast, callerLeg, dtmfRelay, invite, sipRequest } from './scenario.ts';
 
 export interface SurgeScenarioOptions {
   /** RFC 4733 keys, each pressed `waitMs` after the previous step (the ACK for the first). */
@@ -42,38 +43,10 @@ export function surgeScenarioKeys(opts: Pick<SurgeScenarioOptions, 'presses'>): 
   return opts.presses.map((p) => p.key).join('');
 }
 
-function inDialog(method: string, cseq: number, extra = '', body = ''): string {
-  return `  <send retrans="500">
-    <![CDATA[
-      ${method} sip:clave@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[$from]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: ${cseq} ${method}
-      Max-Forwards: 70
-${extra}      Content-Length: ${body ? '[len]' : '0'}
+const CALLER = callerLeg('[$from]');
 
-${body}
-    ]]>
-  </send>`;
-}
-
-/** Our answer to the line's last request (its BYE or REFER). */
-function answerLast(status: number, reason: string): string {
-  return `  <send>
-    <![CDATA[
-      SIP/2.0 ${status} ${reason}
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>`;
-}
+/** RFC 3261 §17.1.1.3: the ACK for a non-2xx answer has the INVITE's branch, Request-URI and CSeq number, and the answer's To. */
+const ACK_REFUSAL = sipRequest('ACK', { uri: 'sip:[service]@[remote_ip]:[remote_port]', via: '[last_Via:]', from: CALLER.from, to: '[last_To:]' }, 1);
 
 /**
  * The scenario XML. Run it with `-s <dialed number>`; RFC 4733 presses
@@ -97,53 +70,16 @@ export function surgeScenario(opts: SurgeScenarioOptions): string {
       <assignstr assign_to="from" value="[$caller][call_number]"/>
     </action>
   </nop>
-  <send retrans="500" start_rtd="setup">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[$from]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[$from]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=surge 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 0 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=ptime:20
-    ]]>
-  </send>
+${invite({ from: '[$from]', cseq: 1, originUser: 'surge', laws: [8, 0], startRtd: 'setup' })}
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="503" optional="true" next="refused"/>
   <recv response="200" rtd="setup"/>
-  <send>
-    <![CDATA[
-      ACK sip:clave@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[$from]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${sipRequest('ACK', CALLER, 1)}
 ${opts.audio ? `  <nop><action><exec play_pcap_audio="${AUDIO}"/></action></nop>\n` : ''}${presses}
   <recv request="BYE" timeout="${opts.agentAfterMs}" ontimeout="agent" next="line-bye"/>
   <label id="agent"/>
-${inDialog('INFO', 2, '      Content-Type: application/dtmf-relay\n', '      Signal=0\n      Duration=160')}
+${sipRequest('INFO', CALLER, 2, dtmfRelay('0'))}
   <recv request="BYE" optional="true" next="line-bye"/>
   <recv response="200"/>
   <recv request="BYE" optional="true" next="line-bye"/>
@@ -158,20 +94,7 @@ ${answerLast(200, 'OK')}
   <nop next="end"/>
 
   <label id="refused"/>
-  <!-- RFC 3261 §17.1.1.3: the ACK for a non-2xx answer has the INVITE's branch, Request-URI and CSeq number, and the answer's To. -->
-  <send>
-    <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      From: <sip:[$from]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ACK_REFUSAL}
   <label id="end"/>
 </scenario>
 `;

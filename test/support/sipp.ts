@@ -57,34 +57,28 @@ export interface SippRun {
   traceMessages?: boolean;
 }
 
+export interface SippSpawn {
+  /** What this run is: scenario, target or local port, counts… The logs, the timeout and -nostdin are added here. */
+  args: string[];
+  /** The folder SIPp runs in (its scenario and files); removed once SIPp has ended. */
+  dir: string;
+  /** SIPp's -timeout (with -timeout_error), and a kill a little after it. */
+  timeoutS: number;
+  /** Keep SIPp's log of every message, returned as `messages`. */
+  traceMessages?: boolean;
+}
+
 /**
- * Runs one SIPp scenario against the line and waits for it to end, bounded
- * by `timeoutS` (SIPp's -timeout, and a kill a little after it).
+ * Runs SIPp in `dir` and waits for it to end; its exit code, the tail of
+ * its screen, and its error (and message) logs.
  *
  * @example
- *   const r = await runSipp({ scenario, target: '127.0.0.1:5060', service: '950183313', caller: '+34600111222', timeoutS: 60 });
- *   expect(r.code, r.stdout + r.errors).toBe(0);
+ *   const r = await spawnSipp({ args: ['-sf', file, '-sn', 'uas'], dir, timeoutS: 30, traceMessages: true });
  */
-export async function runSipp(opts: SippRun): Promise<SippResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'clave-sipp-'));
-  const file = join(dir, 'scenario.xml');
-  await writeFile(file, opts.scenario);
-  for (const [name, data] of opts.files ?? []) await writeFile(join(dir, name), data);
-  const timeoutS = opts.timeoutS ?? 120;
-  const [localPort, mediaPort] = [await freePort(), await freePort()];
+export async function spawnSipp(opts: SippSpawn): Promise<SippResult> {
+  const { dir, timeoutS } = opts;
   const args = [
-    opts.target,
-    '-sf', file,
-    '-s', opts.service,
-    '-set', 'caller', opts.caller,
-    '-m', String(opts.calls ?? 1),
-    '-l', String(opts.calls ?? 1),
-    ...(opts.rate ? ['-r', String(opts.rate)] : []),
-    '-t', opts.transport ?? 'u1',
-    '-i', '127.0.0.1',
-    '-p', String(localPort),
-    '-mi', '127.0.0.1',
-    '-mp', String(mediaPort),
+    ...opts.args,
     '-timeout', `${timeoutS}s`,
     '-timeout_error',
     '-trace_err',
@@ -106,4 +100,35 @@ export async function runSipp(opts: SippRun): Promise<SippResult> {
   const messages = opts.traceMessages ? await readFile(join(dir, 'messages.log'), 'utf8').catch(() => '') : '';
   await rm(dir, { recursive: true, force: true });
   return { code, stdout, errors, messages };
+}
+
+/**
+ * Runs one SIPp scenario against the line and waits for it to end, bounded
+ * by `timeoutS` (SIPp's -timeout, and a kill a little after it).
+ *
+ * @example
+ *   const r = await runSipp({ scenario, target: '127.0.0.1:5060', service: '950183313', caller: '+34600111222', timeoutS: 60 });
+ *   expect(r.code, r.stdout + r.errors).toBe(0);
+ */
+export async function runSipp(opts: SippRun): Promise<SippResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'clave-sipp-'));
+  const file = join(dir, 'scenario.xml');
+  await writeFile(file, opts.scenario);
+  for (const [name, data] of opts.files ?? []) await writeFile(join(dir, name), data);
+  const [localPort, mediaPort] = [await freePort(), await freePort()];
+  const args = [
+    opts.target,
+    '-sf', file,
+    '-s', opts.service,
+    '-set', 'caller', opts.caller,
+    '-m', String(opts.calls ?? 1),
+    '-l', String(opts.calls ?? 1),
+    ...(opts.rate ? ['-r', String(opts.rate)] : []),
+    '-t', opts.transport ?? 'u1',
+    '-i', '127.0.0.1',
+    '-p', String(localPort),
+    '-mi', '127.0.0.1',
+    '-mp', String(mediaPort),
+  ];
+  return spawnSipp({ args, dir, timeoutS: opts.timeoutS ?? 120, traceMessages: opts.traceMessages });
 }

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeAlaw, encodeUlaw, parseSdp } from '../media/index.ts';
+import { parseSdp } from '../media/index.ts';
 import { createRtpMedia } from './media-factory.ts';
 import type { RtpSession } from './rtp-session.ts';
-import { calleeAnswer, pressKey } from './testing/callee.ts';
-import { prompt, ramp, TEST_PORTS } from './testing/session-harness.ts';
+import { calleeAnswer } from './testing/callee.ts';
+import { ANSWERED_LAWS, expectPlacedCall, helloPrompts } from './testing/placed-call.ts';
+import { TEST_PORTS } from './testing/session-harness.ts';
 import { UdpPeer } from './testing/udp-peer.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const HELLO = ramp(1000);
 
 describe('RtpSession (a call we place: our offer, their answer)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -19,7 +19,7 @@ describe('RtpSession (a call we place: our offer, their answer)', () => {
     const media = createRtpMedia({
       host: '127.0.0.1',
       ports: TEST_PORTS,
-      prompts: { getPromptAudio: (req) => (req.id === 'hello' ? Promise.resolve(HELLO) : Promise.reject(new Error(`no clip ${req.id}`))) },
+      prompts: helloPrompts,
     });
     const peer = await UdpPeer.open();
     const session = (await media.create('outbound')) as RtpSession;
@@ -27,27 +27,10 @@ describe('RtpSession (a call we place: our offer, their answer)', () => {
     return { peer, session };
   }
 
-  for (const [pt, name, encode] of [[8, 'PCMA', encodeAlaw], [0, 'PCMU', encodeUlaw]] as const) {
+  for (const [pt, name, encode] of ANSWERED_LAWS) {
     it(`sends a prompt as ${name} (payload type ${pt}) where the answer says, and hears a key sent back (RFC 4733)`, async () => {
       const { peer, session } = await setup();
-      const offer = session.offer()!;
-      const m = parseSdp(offer).media;
-      expect(m.map((x) => `${x.port} ${x.formats.join(' ')}`)).toEqual([`${session.localPort} 0 8 101`]);
-      expect(session.accept(calleeAnswer(peer.port, pt))).toBe(true);
-      session.start();
-      let ended = 0;
-      session.play([prompt('hello')], 'en', () => ended++);
-      await peer.waitFor(() => ended > 0);
-      const got = peer.rtp().map((r) => r.packet);
-      expect(new Set(got.map((p) => p.payloadType))).toEqual(new Set([pt]));
-      const start = got.findIndex((p) => p.marker);
-      expect(start).toBeGreaterThanOrEqual(0);
-      expect(Buffer.concat(got.slice(start, start + 6).map((p) => p.payload)).equals(encode(HELLO).subarray(0, 960))).toBe(true);
-      const digits: string[] = [];
-      session.onDigit = (key) => digits.push(key);
-      await pressKey(peer, session.localPort, '9', 500);
-      await sleep(60);
-      expect(digits).toEqual(['9']);
+      await expectPlacedCall(peer, session, { pt, encode, key: '9', seq: 500, settleMs: 60 });
     });
   }
 

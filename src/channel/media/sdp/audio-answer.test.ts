@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { expectMalformed } from '../testing/expect-malformed.ts';
+import { asteriskAnswer, BARESIP_G711_LINES, crlf, SIPP_PCMU } from '../testing/sdp-fixtures.ts';
 import { readAudioAnswer, type AnsweredAudio } from './audio-answer.ts';
 import { createAudioOffer } from './audio-offer.ts';
 import { parseSdp } from './sdp.ts';
-
-const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
 /** What Clave offers: PCMU, PCMA, telephone-event at 101, from 192.0.2.10:40000. */
 const OFFER = createAudioOffer({ origin: { username: 'clave', sessionId: '4711', sessionVersion: '0', address: '192.0.2.10' }, local: { address: '192.0.2.10', port: 40000 } });
@@ -16,44 +15,13 @@ function answered(answer: string, offer: string = OFFER): AnsweredAudio {
 }
 
 // SIPp's built-in uas scenario (sipp -sn uas): its 200 OK answers PCMU alone, whatever was offered.
-const SIPP_UAS = crlf(['v=0', 'o=user1 53655765 2353687637 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 6000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000']);
+const SIPP_UAS = SIPP_PCMU;
 
 // baresip with audio_codecs=pcmu,pcma (test/support/baresip.ts): the laws in its order, telephone-event, its own extras.
-const BARESIP = crlf([
-  'v=0',
-  'o=- 2890844526 2890844527 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 10004 RTP/AVP 0 8 101',
-  'b=AS:64',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-15',
-  'a=rtcp-rsize',
-  'a=ssrc:1496893462 cname:5f4b9a5b-3c1e-4f6a-9d1e-2f3c4b5a6d7e',
-  'a=sendrecv',
-  'a=label:1',
-  'a=ptime:20',
-]);
+const BARESIP = crlf(['v=0', 'o=- 2890844526 2890844527 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 10004 RTP/AVP 0 8 101', 'b=AS:64', ...BARESIP_G711_LINES]);
 
 // A European carrier's Asterisk: A-law only, events 0-16, a maxptime, RTCP moved by a=rtcp (RFC 3605).
-const ASTERISK = crlf([
-  'v=0',
-  'o=root 1187331392 1187331393 IN IP4 203.0.113.5',
-  's=Asterisk PBX 18.20.0',
-  'c=IN IP4 203.0.113.5',
-  't=0 0',
-  'm=audio 12000 RTP/AVP 8 101',
-  'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-16',
-  'a=ptime:20',
-  'a=maxptime:150',
-  'a=rtcp:12011',
-  'a=sendrecv',
-]);
+const ASTERISK = asteriskAnswer(['a=ptime:20', 'a=maxptime:150', 'a=rtcp:12011', 'a=sendrecv']);
 
 describe('readAudioAnswer', () => {
   it("takes SIPp's default uas answer: PCMU, no telephone-event, its address and port", () => {

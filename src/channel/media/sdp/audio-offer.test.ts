@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { expectMalformed } from '../testing/expect-malformed.ts';
+import { crlf } from '../testing/sdp-fixtures.ts';
 import { createAudioOffer, type OfferOptions } from './audio-offer.ts';
 import { answerAudioOffer, type AudioAnswer } from './offer-answer.ts';
 import { parseSdp } from './sdp.ts';
 import { fmtp, mediaDirection, rtpMap } from './sdp-media.ts';
-
-const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
 const OPTS: OfferOptions = {
   origin: { username: 'clave', sessionId: '4711', sessionVersion: '0', address: '192.0.2.10' },

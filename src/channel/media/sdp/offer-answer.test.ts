@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectMalformed } from '../testing/expect-malformed.ts';
+import { BARESIP_G711_LINES, crlf, SIPP_PCMU } from '../testing/sdp-fixtures.ts';
 import { answerAudioOffer, type AnswerOptions, type AudioAnswer } from './offer-answer.ts';
 import { parseSdp } from './sdp.ts';
-
-const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
 const OPTS: AnswerOptions = {
   origin: { username: 'clave', sessionId: '4711', sessionVersion: '1', address: '192.0.2.10' },
@@ -17,7 +16,7 @@ function accepted(offer: string, opts: AnswerOptions = OPTS): AudioAnswer {
 }
 
 // SIPp's built-in uac scenario (sipp -sn uac), fields filled in.
-const SIPP_UAC = crlf(['v=0', 'o=user1 53655765 2353687637 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 6000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000']);
+const SIPP_UAC = SIPP_PCMU;
 
 // SIPp's uac_pcap scenario: PCMA plus telephone-event for its DTMF pcap.
 const SIPP_UAC_PCAP = crlf([
@@ -45,15 +44,7 @@ const BARESIP = crlf([
   'a=rtpmap:96 opus/48000/2',
   'a=fmtp:96 stereo=1;sprop-stereo=1',
   'a=rtpmap:9 G722/8000',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-15',
-  'a=rtcp-rsize',
-  'a=ssrc:1496893462 cname:5f4b9a5b-3c1e-4f6a-9d1e-2f3c4b5a6d7e',
-  'a=sendrecv',
-  'a=label:1',
-  'a=ptime:20',
+  ...BARESIP_G711_LINES,
 ]);
 
 describe('answerAudioOffer', () => {

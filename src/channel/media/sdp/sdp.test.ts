@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectMalformed } from '../testing/expect-malformed.ts';
+import { crlf } from '../testing/sdp-fixtures.ts';
 import { fmtp, mediaConnection, mediaDirection, millisecondsAttribute, rtpMap } from './sdp-media.ts';
 import { parseSdp, serializeSdp } from './sdp.ts';
-
-const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
 // RFC 4566 §5, the example session description.
 const RFC4566_EXAMPLE = crlf([

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../log/index.ts';
-import { encodeAlaw, encodeUlaw, parseSdp } from '../../media/index.ts';
-import { calleeAnswer, pressKey } from '../testing/callee.ts';
-import { prompt, ramp } from '../testing/session-harness.ts';
+import { calleeAnswer } from '../testing/callee.ts';
+import { ANSWERED_LAWS, expectPlacedCall, helloPrompts } from '../testing/placed-call.ts';
 import { UdpPeer } from '../testing/udp-peer.ts';
 import { createThreadedMedia, type ThreadedMedia } from './threaded-media.ts';
 import type { ThreadSession } from './thread-session.ts';
@@ -10,7 +9,6 @@ import type { ThreadSession } from './thread-session.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Away from the other RTP tests' ports (threaded-media.test.ts: 37000-37999, sessions 40000-49999, peers 50000-59999). */
 const PORTS = { min: 36500, max: 36599 };
-const HELLO = ramp(1000);
 
 describe('ThreadSession (a call we place, RTP on a worker thread)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -24,7 +22,7 @@ describe('ThreadSession (a call we place, RTP on a worker thread)', () => {
       host: '127.0.0.1',
       ports: PORTS,
       logger: createLogger({ level: 'silent' }),
-      prompts: { getPromptAudio: (req) => (req.id === 'hello' ? Promise.resolve(HELLO) : Promise.reject(new Error(`no clip ${req.id}`))) },
+      prompts: helloPrompts,
     });
     cleanup.push(() => media.close());
     return media;
@@ -37,27 +35,11 @@ describe('ThreadSession (a call we place, RTP on a worker thread)', () => {
     return { peer, session };
   }
 
-  for (const [pt, name, encode] of [[8, 'PCMA', encodeAlaw], [0, 'PCMU', encodeUlaw]] as const) {
+  for (const [pt, name, encode] of ANSWERED_LAWS) {
     it(`sends a prompt as ${name} (payload type ${pt}) where the answer says, and hears a key sent back (RFC 4733)`, async () => {
       const { peer, session } = await open(setup());
-      const offer = session.offer()!;
-      expect(parseSdp(offer).media.map((x) => `${x.port} ${x.formats.join(' ')}`)).toEqual([`${session.localPort} 0 8 101`]);
+      const offer = await expectPlacedCall(peer, session, { pt, encode, key: '4', seq: 700, settleMs: 100 });
       expect(offer).toContain('c=IN IP4 127.0.0.1\r\n');
-      expect(session.accept(calleeAnswer(peer.port, pt))).toBe(true);
-      session.start();
-      let ended = 0;
-      session.play([prompt('hello')], 'en', () => ended++);
-      await peer.waitFor(() => ended > 0);
-      const got = peer.rtp().map((r) => r.packet);
-      expect(new Set(got.map((p) => p.payloadType))).toEqual(new Set([pt]));
-      const start = got.findIndex((p) => p.marker);
-      expect(start).toBeGreaterThanOrEqual(0);
-      expect(Buffer.concat(got.slice(start, start + 6).map((p) => p.payload)).equals(encode(HELLO).subarray(0, 960))).toBe(true);
-      const digits: string[] = [];
-      session.onDigit = (key) => digits.push(key);
-      await pressKey(peer, session.localPort, '4', 700);
-      await sleep(100);
-      expect(digits).toEqual(['4']);
     });
   }
 

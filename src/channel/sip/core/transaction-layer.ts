@@ -7,6 +7,13 @@ import { InviteServerTransaction, NonInviteServerTransaction } from './server-tr
 import type { Inbound, Peer, SipTransport } from './transport.ts';
 
 export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+type ClientTransaction = NonInviteClientTransaction | InviteClientTransaction;
+/** What the layer gives each client transaction it starts. */
+interface ClientDeps {
+  clock: Clock;
+  transport: SipTransport;
+  onTerminated: (key: string) => void;
+}
 
 /** What the transaction user (the UAS core) is told. */
 export interface TransactionUser {
@@ -31,7 +38,7 @@ export class TransactionLayer {
   readonly #server = new Map<string, ServerTransaction>();
   /** Server transaction keys by merge identity (From tag, Call-ID, CSeq), so isMerged is a lookup, not a scan. */
   readonly #byMergeId = new Map<string, Set<string>>();
-  readonly #client = new Map<string, NonInviteClientTransaction | InviteClientTransaction>();
+  readonly #client = new Map<string, ClientTransaction>();
 
   constructor(deps: { clock: Clock; transport: SipTransport; tu: TransactionUser }) {
     this.#clock = deps.clock;
@@ -109,15 +116,7 @@ export class TransactionLayer {
 
   /** Sends a request (BYE, REFER…) in a new client transaction; `branch` is the top Via's branch. */
   sendRequest(data: Buffer, to: Peer, branch: string, method: string): NonInviteClientTransaction {
-    const key = `${branch}|${method}`;
-    const tx = new NonInviteClientTransaction(key, data, to, {
-      clock: this.#clock,
-      transport: this.#transport,
-      onTerminated: (k) => this.#client.delete(k),
-    });
-    this.#client.set(key, tx);
-    tx.start();
-    return tx;
+    return this.#startClient(`${branch}|${method}`, (key, deps) => new NonInviteClientTransaction(key, data, to, deps));
   }
 
   /**
@@ -128,21 +127,21 @@ export class TransactionLayer {
    */
   sendInvite(request: SipRequest, to: Peer): InviteClientTransaction {
     const branch = parseVia(getHeader(request, 'via') ?? '').params['branch'] ?? '';
-    const key = `${branch}|INVITE`;
-    const tx = new InviteClientTransaction(key, request, to, {
-      clock: this.#clock,
-      transport: this.#transport,
-      onTerminated: (k) => this.#client.delete(k),
-    });
-    this.#client.set(key, tx);
-    tx.start();
-    return tx;
+    return this.#startClient(`${branch}|INVITE`, (key, deps) => new InviteClientTransaction(key, request, to, deps));
   }
 
   /** Ends every transaction (shutdown). */
   close(): void {
     for (const tx of [...this.#server.values()]) tx.close();
     for (const tx of [...this.#client.values()]) tx.close();
+  }
+
+  /** Registers a client transaction under its §17.1.3 key (branch|method) until it terminates, and starts it. */
+  #startClient<T extends ClientTransaction>(key: string, create: (key: string, deps: ClientDeps) => T): T {
+    const tx = create(key, { clock: this.#clock, transport: this.#transport, onTerminated: (k) => this.#client.delete(k) });
+    this.#client.set(key, tx);
+    tx.start();
+    return tx;
   }
 
   #response(response: SipResponse): void {
