@@ -1,5 +1,5 @@
-import { addrType, checkLocalOptions, DEFAULT_PTIME, SUPPORTED_CODECS, TELEPHONE_EVENTS_WE_RECEIVE, type LocalDescriptionOptions } from './audio-profile.ts';
-import { serializeSdp, type SdpAttribute } from './sdp.ts';
+import { checkLocalOptions, DEFAULT_PTIME, localDescription, SUPPORTED_CODECS, TELEPHONE_EVENTS_WE_RECEIVE, type LocalDescriptionOptions } from './audio-profile.ts';
+import { serializeSdp, type SdpAttribute, type SdpMedia } from './sdp.ts';
 
 /** Our side of the offer: o=, s=, where we receive, our a=ptime (see LocalDescriptionOptions). */
 export type OfferOptions = LocalDescriptionOptions;
@@ -32,20 +32,6 @@ export function createAudioOffer(opts: OfferOptions): string {
     { name: 'ptime', value: `${opts.ptime ?? DEFAULT_PTIME}` },
     { name: 'sendrecv', value: null },
   ];
-  return serializeSdp({
-    version: 0,
-    origin: { username: opts.origin.username ?? '-', sessionId: opts.origin.sessionId, sessionVersion: opts.origin.sessionVersion, netType: 'IN', addrType: addrType(opts.origin.address), address: opts.origin.address },
-    sessionName: opts.sessionName ?? '-',
-    information: null,
-    uri: null,
-    emails: [],
-    phones: [],
-    connection: { netType: 'IN', addrType: addrType(opts.local.address), address: opts.local.address },
-    bandwidths: [],
-    timing: [{ start: '0', stop: '0', repeats: [] }],
-    timeZones: null,
-    key: null,
-    attributes: [],
-    media: [{ media: 'audio', port: opts.local.port, portCount: null, protocol: 'RTP/AVP', formats, information: null, connection: null, bandwidths: [], key: null, attributes }],
-  });
+  const audio: SdpMedia = { media: 'audio', port: opts.local.port, portCount: null, protocol: 'RTP/AVP', formats, information: null, connection: null, bandwidths: [], key: null, attributes };
+  return serializeSdp(localDescription(opts, [{ start: '0', stop: '0', repeats: [] }], [audio]));
 }

@@ -1,7 +1,7 @@
 import { ClaveError } from '../../../shared/index.ts';
 import type { G711Name } from '../g711/g711-codec.ts';
 import { millisecondsAttribute, rtpMap, type SdpDirection } from './sdp-media.ts';
-import type { SdpMedia } from './sdp.ts';
+import type { SdpMedia, SdpTiming, SessionDescription } from './sdp.ts';
 
 /**
  * What our side of an SDP exchange says about itself, whichever side of
@@ -81,4 +81,32 @@ export function checkLocalOptions(opts: LocalDescriptionOptions): void {
     // RFC 3264 §5: representable as a 64-bit signed integer; digits only.
     if (!/^\d{1,19}$/.test(value) || BigInt(value) > 0x7fffffffffffffffn) throw new ClaveError('INVALID_ARGUMENT', `${field} is not a 63-bit number`, { field });
   }
+}
+
+/**
+ * Our side's session description around its media (RFC 4566 §5): o= and s=
+ * from the options, c= at session level on our RTP address, no other session
+ * lines. The offer uses `t=0 0`; an answer echoes the offer's t= (RFC 3264 §6).
+ *
+ * @example
+ *   serializeSdp(localDescription(opts, [{ start: '0', stop: '0', repeats: [] }], [audio]));
+ */
+export function localDescription(opts: LocalDescriptionOptions, timing: SdpTiming[], media: SdpMedia[]): SessionDescription {
+  const { origin, local } = opts;
+  return {
+    version: 0,
+    origin: { username: origin.username ?? '-', sessionId: origin.sessionId, sessionVersion: origin.sessionVersion, netType: 'IN', addrType: addrType(origin.address), address: origin.address },
+    sessionName: opts.sessionName ?? '-',
+    information: null,
+    uri: null,
+    emails: [],
+    phones: [],
+    connection: { netType: 'IN', addrType: addrType(local.address), address: local.address },
+    bandwidths: [],
+    timing,
+    timeZones: null,
+    key: null,
+    attributes: [],
+    media,
+  };
 }

@@ -1,11 +1,11 @@
 import { ClaveError } from '../../../shared/index.ts';
 import type { G711Name } from '../g711/g711-codec.ts';
 import {
-  addrType,
   checkLocalOptions,
   DEFAULT_PTIME,
   g711Format,
   isNullAddress,
+  localDescription,
   sendPtime,
   telephoneEventFormat,
   TELEPHONE_EVENTS_WE_RECEIVE,
@@ -96,24 +96,13 @@ export function answerAudioOffer(offer: string | SessionDescription, opts: Answe
   }
   attributes.push({ name: 'ptime', value: `${opts.ptime ?? DEFAULT_PTIME}` }, { name: direction, value: null });
 
-  const answer: SessionDescription = {
-    version: 0,
-    origin: { username: opts.origin.username ?? '-', sessionId: opts.origin.sessionId, sessionVersion: opts.origin.sessionVersion, netType: 'IN', addrType: addrType(opts.origin.address), address: opts.origin.address },
-    sessionName: opts.sessionName ?? '-',
-    information: null,
-    uri: null,
-    emails: [],
-    phones: [],
-    connection: { netType: 'IN', addrType: addrType(opts.local.address), address: opts.local.address },
-    bandwidths: [],
-    // RFC 3264 §6: 'The "t=" line in the answer MUST equal that of the offer.'
-    timing: sdp.timing,
-    timeZones: null,
-    key: null,
-    attributes: [],
-    // RFC 3264 §6: "The answer MUST contain exactly the same number of "m=" lines as the offer", in the same order.
-    media: sdp.media.map((m, i) => (i === index ? acceptedMedia(opts.local.port, formats, attributes) : rejectedMedia(m))),
-  };
+  // RFC 3264 §6: 'The "t=" line in the answer MUST equal that of the offer', and "The answer MUST contain exactly the
+  // same number of "m=" lines as the offer", in the same order.
+  const answer = localDescription(
+    opts,
+    sdp.timing,
+    sdp.media.map((m, i) => (i === index ? acceptedMedia(opts.local.port, formats, attributes) : rejectedMedia(m))),
+  );
   return {
     ok: true,
     answerSdp: serializeSdp(answer),
