@@ -48,10 +48,10 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
     await switchMode('heightened', 'spoofed caller IDs reported by the fraud team');
     const callee = startSippCallee({ port: trunkPort, keys: ['1'], pressAfterMs: 1500, timeoutS: 120 });
 
-    // The inbound call: English, the announcement skipped with 1, "other", signing key, DNI, reference, card, PIN.
-    const inbound = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller: MARIA, keys: `2 1 3 2 1 12345678 ${REFERENCE} 4821 2580`, mode: 'info', timeoutS: 90 });
+    // The inbound call: English, "other" (typed during the security notice, which it skips), signing key, DNI, reference, card, PIN.
+    const inbound = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller: MARIA, keys: `2 3 2 1 12345678 ${REFERENCE} 4821 2580`, mode: 'info', timeoutS: 90 });
     expect(inbound.code, inbound.stdout + inbound.errors).toBe(0);
-    const asked = await endedSipCall(line, { caller: MARIA, menu: ['2', '1', '3'] });
+    const asked = await endedSipCall(line, { caller: MARIA, menu: ['2', '3', '2'] });
     expect(asked.outcome).toBe('signing_key_callback');
     expect(promptsOf(asked)).toEqual(expect.arrayContaining(['signing_key_callback_scheduled']));
     expect(promptsOf(asked)).not.toContain('signing_key');
@@ -91,7 +91,7 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
 
   it('a busy phone is tried again later, and nothing is read to anyone meanwhile', async () => {
     const callee = startSippCallee({ port: trunkPort, keys: [], pressAfterMs: 0, refuse: { status: 486, reason: 'Busy Here' }, timeoutS: 60 });
-    const inbound = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller: MARIA, keys: `2 1 3 2 1 12345678 ${REFERENCE} 4821 2580`, mode: 'info', timeoutS: 90 });
+    const inbound = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller: MARIA, keys: `2 3 2 1 12345678 ${REFERENCE} 4821 2580`, mode: 'info', timeoutS: 90 });
     expect(inbound.code, inbound.stdout + inbound.errors).toBe(0);
     const rang = await callee.done;
     expect(rang.code, rang.stdout + rang.errors).toBe(0);
@@ -106,7 +106,7 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
   it('lockdown over SIP: the caller hears self-service is suspended before the menu, the service is refused and an agent offered', async () => {
     await switchMode('lockdown', 'credential-stuffing attack');
     const caller = MARIA;
-    const r = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller, keys: '2 1 1 1 1 12345678 4821 2580', mode: 'info', timeoutS: 90 });
+    const r = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller, keys: '2 1 1 1 12345678 4821 2580', mode: 'info', timeoutS: 90 });
     expect(r.code, r.stdout + r.errors).toBe(0);
     const record = await endedSipCall(line, { caller, menu: ['2', '1', '1'] });
     expect(record.outcome).toBe('self_service_suspended');

@@ -68,8 +68,8 @@ describe('an incident announced over SIP', () => {
     expect(call.transcript).toContainEqual(expect.objectContaining({ type: 'announcement', incidentIds: [id], version: 'full' }));
     const announcement = call.transcript.flatMap((t) => (t.type === 'prompt' && t.id === 'announcement' ? [t.text] : []));
     expect(announcement.join(' ')).toContain('The mobile app is down');
-    expect(call.transcript).toContainEqual(expect.objectContaining({ type: 'keys', node: 'announce', value: '1' }));
-    // The skip key did not choose "unlock or recover your user".
-    expect(call.path.map((p) => p.node)).toEqual(['unlock-line:language', 'unlock-line:announce', 'unlock-line:main']);
+    // The key skipped the announcement and, as type-ahead, chose "unlock or recover your user" in the main menu.
+    expect(call.transcript).toContainEqual(expect.objectContaining({ type: 'keys', node: 'main', value: '1' }));
+    expect(call.path.map((p) => p.node)).toEqual(['unlock-line:language', 'unlock-line:announce', 'unlock-line:main', 'unlock-line:user_menu']);
   }, 90_000);
 });

@@ -132,10 +132,10 @@ describe.skipIf(reason !== undefined)(`PostgreSQL stopped and started under call
       const rows = await db.query<{ id: string }>("SELECT id FROM services_actions WHERE status = 'started'");
       return rows.length > 0 ? rows : undefined;
     }, 30_000);
-    // Meanwhile John (Spanish) reaches the document menu, and Giulia calls over SIP: she keys after 4 s,
-    // her second key skipping the announcement (a key during it is the skip, not a menu choice).
+    // Meanwhile John (Spanish) reaches the document menu, and Giulia calls over SIP: she keys after 4 s, during
+    // the announcement (her second key skips it and answers the main menu).
     const john = caller(url, JOHN, '1 1 1');
-    const giulia = sippCall({ target: `127.0.0.1:${sipPort}`, caller: GIULIA, keys: '2 1 1 1 2 1 4829173', mode: 'rfc4733', startMs: 4000, timeoutS: 40 });
+    const giulia = sippCall({ target: `127.0.0.1:${sipPort}`, caller: GIULIA, keys: '2 1 1 2 1 4829173', mode: 'rfc4733', startMs: 4000, timeoutS: 40 });
     expect(await john.waiting).toBe('document');
     await eventually(async () => ((await db.query("SELECT 1 FROM calls WHERE caller = $1 AND state = 'live'", [GIULIA])).length > 0 ? true : undefined), 3000);
     const [changed] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bank_idempotency WHERE idempotency_key = $1 AND response IS NOT NULL', [action!.id]);

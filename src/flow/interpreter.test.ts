@@ -60,7 +60,7 @@ describe('unlock line flow', () => {
     expect(unsaid.prompts.slice(-2)).toEqual(['service_unavailable', 'offer_agent']);
   });
 
-  it('announces what concerns the call after the language menu, before the main menu; a key skips it and is not a menu choice', () => {
+  it('announces what concerns the call after the language menu, before the main menu; a key skips it and counts for the menu', () => {
     const piece = (text: string) => ({ id: 'announcement', text, params: {}, maskedText: text, maskedParams: {}, language: 'en' });
     const d = call({ ...ok, announce: (e) => ({ type: 'announced', requestId: e.requestId, prompts: [piece(`E-banking is down (${e.language}, ${e.dialed}, ${e.callerId})`)] }) });
     d.autoEndPrompts = false;
@@ -71,12 +71,12 @@ describe('unlock line flow', () => {
     expect(played?.type === 'play' && played.prompts.map((p) => p.text)).toEqual(['E-banking is down (en, 950183313, +34600111222)']);
     expect(played?.type === 'play' && played.bargeIn).toBe(true);
     expect(d.snapshot.nodeId).toBe('announce');
-    d.keys('1');
+    d.keys('3');
     expect(d.effects).toContainEqual({ type: 'stopPlay', playId: played?.type === 'play' ? played.playId : -1 });
-    expect(d.effects).toContainEqual({ type: 'input', node: 'announce', value: '1', secret: false });
-    // The skip key did not choose option 1 of the main menu: the menu is asked.
-    expect(d.snapshot.nodeId).toBe('main');
-    expect(d.prompts.at(-1)).toBe('main_menu');
+    // The key is type-ahead, as everywhere: it answers the main menu (3: other services), unheard.
+    expect(d.effects).toContainEqual({ type: 'input', node: 'main', value: '3', secret: false });
+    expect(d.snapshot.nodeId).toBe('other_menu');
+    expect(d.prompts).not.toContain('main_menu');
   });
 
   it('goes straight to the menu when nothing is announced, and after the announcement ends', () => {

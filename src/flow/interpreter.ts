@@ -331,15 +331,16 @@ class Machine {
     const input = this.s.input;
     if (!this.isListening()) {
       const node = this.node;
+      if (this.s.typeahead.length < MAX_TYPEAHEAD) this.s.typeahead += key;
+      // Spec: "a key pressed during a prompt stops the prompt and counts". A key during the announcement skips it and
+      // is the caller's answer to the menu that follows, so a caller typing the whole sequence ahead is never thrown
+      // off by an announcement that happened to be playing (nor by one that had not started yet: same rule).
       if (node.kind === 'announce' && input.playId !== null) {
-        // The key skips the announcement, and is not an answer to what follows.
         this.fx.push({ type: 'stopPlay', playId: input.playId });
         input.playId = null;
-        this.fx.push({ type: 'input', node: this.s.nodeId, value: key, secret: false });
         this.goto(node.next);
         return;
       }
-      if (this.s.typeahead.length < MAX_TYPEAHEAD) this.s.typeahead += key;
       // A key during an interruptible play node ends it; the key waits for the next input.
       if (node.kind === 'play' && node.bargeIn && input.playId !== null) {
         this.fx.push({ type: 'stopPlay', playId: input.playId });
