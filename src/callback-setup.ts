@@ -1,6 +1,6 @@
 import type { CallbackDialer, DeliveryResult } from './callback/index.ts';
 import type { Line, LiveCall } from './call/index.ts';
-import type { SipServer } from './channel/index.ts';
+import type { DialResult, SipServer } from './channel/index.ts';
 import type { Logger } from './log/index.ts';
 
 /** The flow a call-back runs (src/flow/defaults/signing-key-callback.flow.yaml, or a deployment's own of that id). */
@@ -36,7 +36,7 @@ export function callbackDialer(deps: CallbackDialerDeps): CallbackDialer {
         return { kind: 'not_answered', reason: 'at_capacity' };
       }
       let live: LiveCall | undefined;
-      let dialled;
+      let dialled: DialResult;
       try {
         dialled = await ua.dial({ number: req.number, callerId: deps.callerId, ringMs: deps.ringMs, signal }, (channel) => {
           live = deps.line.startOutbound({

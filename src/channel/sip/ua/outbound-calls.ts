@@ -1,7 +1,7 @@
 import type { CallInput } from '../../../call/index.ts';
 import type { Logger } from '../../../log/index.ts';
 import type { Clock, TimerHandle } from '../../../shared/index.ts';
-import { formatUri, getHeader, getHeaders, parseCSeq, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
+import { formatNameAddr, formatUri, getHeader, getHeaders, parseCSeq, parseVia, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
 import type { NameAddr, SipRequest, SipResponse, SipUri } from '../grammar/message.ts';
 import { cancelFor } from '../core/invite-client-transaction.ts';
 import { MAGIC_COOKIE, type TransactionLayer } from '../core/transaction-layer.ts';
@@ -44,6 +44,9 @@ export interface OutboundCallsDeps {
   host: string;
   port: number;
   trunk: OutboundTrunk | null;
+  /** Our Contact for a dialog on the trunk's transport, and the methods we take (as the UAS says them). */
+  contact(peer: Peer): string;
+  allow: readonly string[];
   /** Makes a SipCall for an answered dialog and registers it with the UA (in-dialog requests find it by dialog id). */
   register(init: { dialog: Dialog; peer: Peer; media: MediaSession }): SipCall;
 }
@@ -98,13 +101,13 @@ export class OutboundCalls {
     const headers: [string, string][] = [
       ['Via', `SIP/2.0/${trunk.peer.protocol.toUpperCase()} ${bracketIpv6(host)}:${port};branch=${MAGIC_COOKIE}${token(10)};rport`],
       ['Max-Forwards', '70'],
-      ['From', formatAddr(from)],
+      ['From', formatNameAddr(from)],
       ['To', `<${formatUri(target)}>`],
       ['Call-ID', callId],
       // §8.1.1.5: any number below 2**31 starts the sequence; a random one avoids reuse across restarts.
       ['CSeq', `${1 + Math.floor(Math.random() * 10_000)} INVITE`],
-      ['Contact', `<sip:clave@${bracketIpv6(host)}:${port};transport=${trunk.peer.protocol}>`],
-      ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY'],
+      ['Contact', this.#deps.contact(trunk.peer)],
+      ['Allow', this.#deps.allow.join(', ')],
       ['User-Agent', 'Clave'],
       ['Content-Type', 'application/sdp'],
     ];
@@ -232,7 +235,7 @@ class Attempt {
   }
 
   #cancel(why: 'ring' | 'abort'): void {
-    if (this.#settled && why === 'abort' && this.#call) return; // the live call is ended by its owner
+    // Once settled there is nothing to cancel: a live call is ended by its owner, with BYE.
     if (this.#settled || this.#cancelling) return;
     this.#cancelling = why;
     // §9.1: "a CANCEL request SHOULD NOT be sent to cancel a request other than INVITE", nor before a provisional response.
@@ -242,7 +245,7 @@ class Attempt {
   #sendCancel(): void {
     this.#cancelSent = true;
     const cancel = cancelFor(this.#init.invite);
-    const branch = /branch=([^;\s]+)/.exec(getHeader(cancel, 'via') ?? '')?.[1] ?? '';
+    const branch = parseVia(getHeader(cancel, 'via') ?? '').params['branch'] ?? '';
     this.#deps.layer().sendRequest(serializeMessage(cancel), this.#init.peer, branch, 'CANCEL');
   }
 
@@ -287,9 +290,4 @@ export function failureFor(status: number, cancelling: 'ring' | 'abort' | null =
   if (status === 603) return 'declined';
   if (status < 400 || [404, 410, 484, 485, 604].includes(status)) return 'unreachable';
   return 'refused';
-}
-
-function formatAddr(addr: NameAddr): string {
-  const uri = `<${formatUri(addr.uri)}>;tag=${addr.params['tag'] ?? ''}`;
-  return addr.displayName === null ? uri : `"${addr.displayName.replace(/["\\]/g, (c) => '\\' + c)}" ${uri}`;
 }

@@ -71,6 +71,8 @@ export class UserAgent implements TransactionUser {
       host: deps.host,
       port: deps.port,
       trunk: deps.trunk ?? null,
+      contact: (peer) => this.#contact(peer),
+      allow: ALLOW,
       register: ({ dialog, peer, media }) => {
         const call = new SipCall({ dialog, invite: null, peer, media }, this.#callDeps());
         this.#calls.set(dialog.id, call);
