@@ -32,7 +32,7 @@ import {
 import { createServices } from './services/index.ts';
 import { createOperators, createSecurityModes, loadOperatorsFile, operatorTokenKey, type Operators } from './operators/index.ts';
 import { createSpeech, type Speech } from './speech/index.ts';
-import { ClaveError, systemClock, type Clock, type TimerHandle } from './shared/index.ts';
+import { ClaveError, repeat, systemClock, type Clock } from './shared/index.ts';
 import { openStore, type Db } from './store/index.ts';
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -172,22 +172,15 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   if (orphans > 0) logger.warn({ orphans }, 'calls left live by a previous run were closed as service_unavailable');
   await services.reconcile();
   // Actions a crash or a dead bank left half-done are finished (or cancelled) by the minute, not only at start.
-  let reconcileTimer: TimerHandle | undefined;
-  const reconcileLater = () => {
-    reconcileTimer = clock.setTimeout(() => {
-      services.reconcile().then(
-        (summary) => {
-          if (summary.done + summary.failed + summary.cancelled > 0) logger.info(summary, 'reconciled service actions');
-          reconcileLater();
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'reconciliation failed; trying again in a minute');
-          reconcileLater();
-        },
-      );
-    }, RECONCILE_EVERY_MS);
-  };
-  reconcileLater();
+  const reconciling = repeat(
+    clock,
+    () => RECONCILE_EVERY_MS,
+    async () => {
+      const summary = await services.reconcile();
+      if (summary.done + summary.failed + summary.cancelled > 0) logger.info(summary, 'reconciled service actions');
+    },
+    (err) => logger.error({ err }, 'reconciliation failed; trying again in a minute'),
+  );
 
   const status = await startStatusSide(config, { db, clock, logger, outbox, dataKey: keys.dataKey });
   // Callers refused at capacity leave no call record: counted here, so the outage detector sees the whole surge.
@@ -289,19 +282,9 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   worker.start();
   dialerRef.dialer = callbackDialer({ line, sip: () => sip, callerId: config.callbackCallerId, ringMs: config.callbackRingMs, logger });
   // Due call-backs are dialled within seconds, by whichever process claims them first.
-  let callbackTimer: TimerHandle | undefined;
-  const tickCallbacks = () => {
-    callbackTimer = clock.setTimeout(() => {
-      callbacks.tick().then(
-        () => tickCallbacks(),
-        (err: unknown) => {
-          logger.error({ err }, 'call-back queue tick failed; trying again shortly');
-          tickCallbacks();
-        },
-      );
-    }, CALLBACK_TICK_MS);
-  };
-  if (canCallBack) tickCallbacks();
+  const callbackTicks = canCallBack
+    ? repeat(clock, () => CALLBACK_TICK_MS, () => callbacks.tick(), (err) => logger.error({ err }, 'call-back queue tick failed; trying again shortly'))
+    : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -328,8 +311,8 @@ export async function startClave(options: StartOptions): Promise<Clave> {
         // New calls are refused from here on (SIP: 503 + Retry-After; softphone: DRAINING);
         // calls in progress get the grace period, and the API stays up meanwhile.
         sip?.drain();
-        if (reconcileTimer) clock.clearTimeout(reconcileTimer);
-        if (callbackTimer) clock.clearTimeout(callbackTimer);
+        reconciling.stop();
+        callbackTicks?.stop();
         await line.drain(config.shutdownGraceMs);
         // Call-backs still on the phone after the grace period are ended; their requests wait for the next start.
         await callbacks.close();

@@ -7,7 +7,7 @@ import {
 } from './incidents/index.ts';
 import type { Logger } from './log/index.ts';
 import type { NotifyOutbox } from './notify/index.ts';
-import type { Clock, TimerHandle } from './shared/index.ts';
+import { repeat, type Clock } from './shared/index.ts';
 import type { Db } from './store/index.ts';
 
 /** Maintenance windows start, end and overrun on time: checked this often. */
@@ -74,35 +74,19 @@ export async function startStatusSide(
     }
   });
 
-  const timers = new Set<TimerHandle>();
-  let stopped = false;
-  /** Runs `work` every `ms` after the previous run ended (never two at once), until stop(). */
-  const every = (ms: number, what: string, work: () => Promise<unknown>) => {
-    const handle = clock.setTimeout(() => {
-      timers.delete(handle);
-      void follow(what, work()).finally(() => {
-        if (!stopped) every(ms, what, work);
-      });
-    }, ms);
-    timers.add(handle);
-  };
-  /** Runs `work` `offsetMs` after every minute boundary (never two at once), until stop(). */
-  const eachMinute = (offsetMs: number, what: string, work: () => Promise<unknown>) => {
+  const onError = (what: string) => (err: unknown) => logger.error({ err }, `incidents: ${what} failed`);
+  /** Milliseconds to `offsetMs` after the next minute boundary. */
+  const toNextMinute = (offsetMs: number) => () => {
     const now = clock.now();
-    const next = Math.floor((now - offsetMs) / MINUTE) * MINUTE + MINUTE + offsetMs;
-    const handle = clock.setTimeout(() => {
-      timers.delete(handle);
-      void follow(what, work()).finally(() => {
-        if (!stopped) eachMinute(offsetMs, what, work);
-      });
-    }, next - now);
-    timers.add(handle);
+    return Math.floor((now - offsetMs) / MINUTE) * MINUTE + MINUTE + offsetMs - now;
   };
   await follow('maintenance tick', incidents.tick());
-  every(TICK_MS, 'maintenance tick', () => incidents.tick());
-  every(PURGE_MS, 'purging unconfirmed subscriptions', () => subscriptions.purgeUnconfirmed());
-  // Aligned on the minute: an alert comes seconds after the minute that shows the surge, not up to a minute later.
-  eachMinute(DETECT_AFTER_MINUTE_MS, 'outage detection', () => detector.tick());
+  const jobs = [
+    repeat(clock, () => TICK_MS, () => incidents.tick(), onError('maintenance tick')),
+    repeat(clock, () => PURGE_MS, () => subscriptions.purgeUnconfirmed(), onError('purging unconfirmed subscriptions')),
+    // Aligned on the minute: an alert comes seconds after the minute that shows the surge, not up to a minute later.
+    repeat(clock, toNextMinute(DETECT_AFTER_MINUTE_MS), () => detector.tick(), onError('outage detection')),
+  ];
   webhooks.start();
 
   return {
@@ -114,9 +98,7 @@ export async function startStatusSide(
       speech = prompts;
     },
     async stop() {
-      stopped = true;
-      for (const handle of timers) clock.clearTimeout(handle);
-      timers.clear();
+      for (const job of jobs) job.stop();
       await webhooks.stop();
     },
   };

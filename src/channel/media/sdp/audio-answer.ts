@@ -1,25 +1,11 @@
 import { ClaveError } from '../../../shared/index.ts';
 import type { G711Name } from '../g711/g711-codec.ts';
-import { directionFlags, directionOf, g711Format, isNullAddress, sendPtime, telephoneEventFormat } from './audio-profile.ts';
+import { directionFlags, directionOf, g711Format, isNullAddress, sendPtime, telephoneEventFormat, type NegotiatedAudio } from './audio-profile.ts';
 import { mediaConnection, mediaDirection, type SdpDirection } from './sdp-media.ts';
 import { parseSdp, type SdpMedia, type SessionDescription } from './sdp.ts';
 
 /** What the callee's answer settles for our audio stream, as the RTP side needs it. */
-export interface AnsweredAudio {
-  ok: true;
-  /** What we send with: the first law of the answer that we offered, at the same payload type. */
-  codec: { name: G711Name; pt: number };
-  /** telephone-event as the callee sends it to us (our offer's payload type), or null when the answer dropped it. */
-  telephoneEvent: { pt: number } | null;
-  /** Where to send RTP; 0.0.0.0 or :: means "send nothing" (RFC 3264 §8.4). */
-  remote: { address: string; port: number };
-  /** The packetisation to send with: the answer's a=ptime when usable, else 20. */
-  ptime: number;
-  /** Our side of the stream, mirrored from the answer's and bounded by our offer's. */
-  direction: SdpDirection;
-  /** Which m= line carries the call's audio (the same in offer and answer). */
-  mediaIndex: number;
-}
+export type AnsweredAudio = NegotiatedAudio;
 
 /** An answer we cannot use: the caller that made the offer hangs up (BYE). */
 export interface RefusedAudio {

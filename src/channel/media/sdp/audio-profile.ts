@@ -22,6 +22,26 @@ export interface LocalDescriptionOptions {
   ptime?: number;
 }
 
+/**
+ * What an offer/answer exchange settled for the call's audio, whichever side
+ * we were on (RFC 3264): what we send with and where, and our direction.
+ */
+export interface NegotiatedAudio {
+  ok: true;
+  /** The G.711 law we send with, at the payload type both sides use for it. */
+  codec: { name: G711Name; pt: number };
+  /** telephone-event as the other side sends it to us, or null when none was agreed. */
+  telephoneEvent: { pt: number } | null;
+  /** Where to send RTP; 0.0.0.0 or :: means "send nothing" (RFC 3264 §8.4). */
+  remote: { address: string; port: number };
+  /** The packetisation to send with: the other side's a=ptime when usable, else 20. */
+  ptime: number;
+  /** Our side of the stream. */
+  direction: SdpDirection;
+  /** Which m= line carries the call's audio (the same in offer and answer). */
+  mediaIndex: number;
+}
+
 /** The codecs Clave speaks, in the order it offers them. */
 export const SUPPORTED_CODECS: readonly G711Name[] = ['PCMU', 'PCMA'];
 /** RFC 4733 §3.2 events 0-15: the twelve keys and A-D; the fmtp of every telephone-event we advertise. */

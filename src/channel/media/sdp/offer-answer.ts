@@ -10,6 +10,7 @@ import {
   telephoneEventFormat,
   TELEPHONE_EVENTS_WE_RECEIVE,
   type LocalDescriptionOptions,
+  type NegotiatedAudio,
 } from './audio-profile.ts';
 import { mediaConnection, mediaDirection, type SdpDirection } from './sdp-media.ts';
 import { parseSdp, serializeSdp, type SdpAttribute, type SdpMedia, type SessionDescription } from './sdp.ts';
@@ -17,19 +18,9 @@ import { parseSdp, serializeSdp, type SdpAttribute, type SdpMedia, type SessionD
 /** Our side of the answer: o=, s=, where we receive, our a=ptime (see LocalDescriptionOptions). */
 export type AnswerOptions = LocalDescriptionOptions;
 
-export interface AudioAnswer {
-  ok: true;
+/** Our answer to a caller's offer, and what it settles for the call's audio. */
+export interface AudioAnswer extends NegotiatedAudio {
   answerSdp: string;
-  codec: { name: G711Name; pt: number };
-  telephoneEvent: { pt: number } | null;
-  /** Where to send RTP; 0.0.0.0 or :: means "send nothing" (RFC 3264 §8.4). */
-  remote: { address: string; port: number };
-  /** The packetisation to send with: the offer's a=ptime when usable, else 20. */
-  ptime: number;
-  /** Our side of the stream, as written in the answer. */
-  direction: SdpDirection;
-  /** Which m= line of the offer carries the call's audio. */
-  mediaIndex: number;
 }
 
 /** Nothing in the offer we can use: the UAS answers 488 with this Warning (RFC 3261 §20.43). */
