@@ -11,6 +11,8 @@ export class FakeEngine implements SpeechEngine {
   readonly calls: { text: string; language: string }[] = [];
   maxConcurrent = 0;
   #running = 0;
+  /** While held, syntheses wait for `release()`: tests see how many run at once. */
+  #held: (() => void)[] | null = null;
 
   constructor(version = 'fake-1') {
     this.version = version;
@@ -26,10 +28,26 @@ export class FakeEngine implements SpeechEngine {
     this.calls.push({ text, language });
     this.#running++;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.#running);
+    if (this.#held) await new Promise<void>((r) => this.#held?.push(r));
     // A few turns of the event loop, as a worker thread would take.
     for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
     this.#running--;
     return { samples: fakeTone(text.length * 441), sampleRate: 22050 };
+  }
+
+  /** Syntheses started from now on wait for `release()`. */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** How many syntheses are waiting for `release()`. */
+  get waiting(): number {
+    return this.#held?.length ?? 0;
+  }
+
+  /** Lets the waiting syntheses finish; later ones are still held. */
+  release(): void {
+    for (const go of this.#held?.splice(0) ?? []) go();
   }
 
   close(): Promise<void> {

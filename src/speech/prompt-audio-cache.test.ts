@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEngine, fakeLength } from './fake-engine.test-support.ts';
 import { PromptAudioCache } from './prompt-audio-cache.ts';
 import { parseWav } from './wav-read.ts';
@@ -87,7 +87,14 @@ describe('PromptAudioCache', () => {
     const cache = new PromptAudioCache({ engine, dir });
     await cache.get('es', 'uno');
     const texts = ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'dos'];
-    const report = await cache.warm(texts.map((text) => ({ language: 'es', text })));
+    engine.hold();
+    const warming = cache.warm(texts.map((text) => ({ language: 'es', text })));
+    // Five to synthesize, two lanes: two at once, two at once, then the last alone.
+    for (const batch of [2, 2, 1]) {
+      await vi.waitFor(() => expect(engine.waiting).toBe(batch));
+      engine.release();
+    }
+    const report = await warming;
     expect(report).toMatchObject({ total: 6, fromMemory: 1, fromDisk: 0, synthesized: 5 });
     expect(engine.maxConcurrent).toBe(2);
     for (const text of texts) expect(cache.peek('es', text)).toBeDefined();

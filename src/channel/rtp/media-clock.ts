@@ -22,6 +22,8 @@ export interface MediaClockOptions {
   maxCatchUp?: number;
   /** A subscriber threw: the others still get their tick (default: ignore). */
   onError?: (err: unknown) => void;
+  /** The monotonic time in ms (default `performance.now`); tests drive the clock with their own. */
+  now?: () => number;
 }
 
 /**
@@ -42,6 +44,7 @@ export class MediaClock implements MediaClockStats {
   readonly #subscribers = new Set<(tick: number) => void>();
   readonly #maxCatchUp: number;
   readonly #onError: (err: unknown) => void;
+  readonly #now: () => number;
   #origin = 0;
   #tick = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -54,6 +57,7 @@ export class MediaClock implements MediaClockStats {
   constructor(options: MediaClockOptions = {}) {
     this.#maxCatchUp = Math.max(1, options.maxCatchUp ?? 3);
     this.#onError = options.onError ?? (() => {});
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get size(): number {
@@ -76,14 +80,14 @@ export class MediaClock implements MediaClockStats {
   }
 
   #startLoop(): void {
-    this.#origin = performance.now();
+    this.#origin = this.#now();
     this.#tick = 0;
     this.#schedule();
   }
 
   #schedule(): void {
     const deadline = this.#origin + (this.#tick + 1) * PTIME_MS;
-    this.#timer = setTimeout(() => this.#run(), Math.max(0, deadline - performance.now()));
+    this.#timer = setTimeout(() => this.#run(), Math.max(0, deadline - this.#now()));
   }
 
   #run(): void {
@@ -99,7 +103,7 @@ export class MediaClock implements MediaClockStats {
   }
 
   #runDue(): void {
-    const now = performance.now();
+    const now = this.#now();
     let due = Math.floor((now - this.#origin) / PTIME_MS) - this.#tick;
     // The oldest tick due tells how long the loop was held up, skipped or not.
     const late = now - (this.#origin + (this.#tick + 1) * PTIME_MS);
