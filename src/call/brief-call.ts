@@ -28,6 +28,12 @@ export interface BriefCallSpec {
   /** A session handing over keeps its id and start time. */
   callId?: string;
   startedAt?: number;
+  /**
+   * A call the line placed (a call-back), in the customer's language: it is
+   * recorded as outbound, and the line's incident announcement, meant for
+   * callers of the line, is not read to it.
+   */
+  outbound?: { language: string };
 }
 
 /**
@@ -63,7 +69,7 @@ export class BriefCall implements CallInput {
     this.#spec = spec;
     this.callId = spec.callId ?? randomUUID();
     this.#startedAt = spec.startedAt ?? deps.clock.now();
-    this.#language = deps.bundle.flows.get(spec.flowId)?.language ?? deps.bundle.defaultLanguage;
+    this.#language = spec.outbound?.language ?? deps.bundle.flows.get(spec.flowId)?.language ?? deps.bundle.defaultLanguage;
     this.ended = new Promise((resolve) => {
       this.#resolve = resolve;
     });
@@ -98,7 +104,7 @@ export class BriefCall implements CallInput {
 
   async #announcement(): Promise<RenderedPrompt[]> {
     const { announcer, clock, defaultCountryCode } = this.#deps;
-    if (!announcer) return [];
+    if (!announcer || this.#spec.outbound) return [];
     try {
       const caller = normalisePhone(this.#spec.from, { defaultCountryCode: defaultCountryCode ?? '34' }) ?? '';
       const found = await withDeadline(clock, announcer.announcementFor({ dialed: this.#spec.to, caller, language: this.#language }), ANNOUNCE_LOOKUP_MS, 'announcement lookup');
@@ -130,6 +136,7 @@ export class BriefCall implements CallInput {
       .finish({
         callId: this.callId,
         channel: this.#channel.kind,
+        direction: this.#spec.outbound ? 'outbound' : 'inbound',
         dialed: this.#spec.to,
         caller: this.#spec.from,
         flow: this.#spec.flowId,

@@ -68,6 +68,8 @@ export class CallSession implements CallInput {
   readonly #to: string;
   /** A call the line placed (the call-back): recorded as outbound, and its services say where they come from. */
   readonly #outbound: boolean;
+  /** The language a call the line placed is in (its preset's). */
+  readonly #outboundLanguage: string | undefined;
   /** Set when the call could not be recorded at its start: that brief call has the caller from then on. */
   #handedOver: BriefCall | undefined;
   /** Set while the apology plays (the database failed under the call). */
@@ -81,6 +83,7 @@ export class CallSession implements CallInput {
     this.#from = call.from;
     this.#to = call.to;
     this.#outbound = call.outbound !== undefined;
+    this.#outboundLanguage = call.outbound?.preset.language;
     this.#startedAt = deps.clock.now();
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
@@ -129,6 +132,7 @@ export class CallSession implements CallInput {
       outcome: 'service_unavailable',
       message: 'technical_problem',
       note: 'the call could not be recorded: the database did not answer',
+      ...(this.#outboundLanguage ? { outbound: { language: this.#outboundLanguage } } : {}),
     });
     this.#handedOver = brief;
     void brief.ended.then((v) => this.#resolveEnded(v));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaveError } from '../shared/index.ts';
 import { migrate, openPglite, type Db } from '../store/index.ts';
 import { lastKnownAnnouncer } from './last-known-announcer.ts';
-import { lineFixture, SwitchableDb } from './line-fixture.test-support.ts';
+import { lineFixture, SwitchableDb, TestChannel } from './line-fixture.test-support.ts';
 import type { AnnouncerPort } from './ports.ts';
 
 let pglite: Db;
@@ -100,6 +100,34 @@ describe('a call when the database is gone', () => {
     await f.settle();
     expect(next.channel.heard()).toEqual(['language_menu/es']);
     expect((await f.records.get(next.call.callId))?.state).toBe('live');
+  });
+
+  it('a call-back that cannot be recorded apologises in the customer’s language, is recorded as outbound, and reads no line announcement', async () => {
+    const db = new SwitchableDb(pglite);
+    // An announcement known whatever the store does: callers of the line would hear it.
+    const announcer: AnnouncerPort = {
+      announcementFor: ({ language }) => Promise.resolve({
+        pieces: [{ key: 'inc-7.title', text: 'Cards are failing', language }], incidentIds: ['inc-7'], maintenanceIds: [], version: 'full',
+      }),
+    };
+    const f = await lineFixture({ db, announcer });
+    const place = f.line.admit();
+    if (place.kind === 'refused') throw new Error('the line refused the call-back');
+    db.down = true;
+    const channel = new TestChannel();
+    const call = f.line.startOutbound({
+      channel, flowId: 'signing-key-callback', from: '950183313', to: '+34600111222', admission: place,
+      preset: { customerId: 'c-1', language: 'en', vars: { reference: '12345678' } },
+    });
+    channel.input = call;
+    await f.settle();
+    expect(channel.heard()).toEqual(['technical_problem/en', 'technical_problem/es']);
+    channel.endPlay();
+    expect(await call.ended).toEqual({ outcome: 'service_unavailable', language: 'en' });
+
+    db.down = false;
+    await f.settle(5000);
+    expect(await f.records.get(call.callId)).toMatchObject({ direction: 'outbound', dialed: '+34600111222', flow: 'signing-key-callback', language: 'en' });
   });
 
   it('a step failing while the database answers is the flow’s to handle (service_unavailable, an agent), not an apology', async () => {

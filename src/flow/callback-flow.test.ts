@@ -60,7 +60,7 @@ describe('the signing key by call-back', () => {
     const d = callBack();
     for (let i = 0; i < 3; i++) d.fireTimer();
     expect(d.effects.some((e) => e.type === 'service')).toBe(false);
-    expect(d.prompts).toEqual(['callback_greeting', 'callback_press_one', 'callback_greeting', 'callback_press_one', 'callback_greeting', 'callback_goodbye']);
+    expect(d.prompts).toEqual(['callback_greeting', 'no_input', 'callback_greeting', 'no_input', 'callback_greeting', 'callback_goodbye']);
     expect(d.ended).toEqual({ type: 'end', outcome: 'no_input', by: 'line' });
   });
 
