@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { ClaveError } from '../shared/index.ts';
+import { ClaveError, Sensitive } from '../shared/index.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
@@ -79,6 +79,12 @@ export const ConfigSchema = z.object({
    * security mode a signing key is for an agent.
    */
   CLAVE_SIP_TRUNK: z.preprocess(empty, z.string().regex(/^sip:(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:;transport=udp)?$/, 'a SIP URI sip:HOST[:PORT] (UDP)').optional()),
+  /**
+   * The account the trunk asks for when it challenges our INVITEs with 401 or 407 (HTTP Digest: MD5 or SHA-256,
+   * RFC 3261 §22, RFC 8760). Both or neither. Unset: a trunk that challenges refuses the call-back.
+   */
+  CLAVE_SIP_TRUNK_USER: z.preprocess(empty, z.string().max(256).optional()),
+  CLAVE_SIP_TRUNK_PASSWORD: z.preprocess(empty, z.string().max(256).optional()),
   /** The caller ID of the call-back (the user part of From): a number the customer knows as the bank's. */
   CLAVE_CALLBACK_CALLER_ID: z.string().regex(/^\+?[0-9]{3,20}$/).default('950183313'),
   /** How long a call-back rings before the line gives up on that attempt. */
@@ -126,7 +132,7 @@ export interface Config {
   maxCalls: number | undefined;
   atCapacity: 'announce' | 'reject';
   retryAfterSeconds: number;
-  sipTrunk: { host: string; port: number } | undefined;
+  sipTrunk: { host: string; port: number; credentials?: { username: string; password: Sensitive } } | undefined;
   callbackCallerId: string;
   callbackRingMs: number;
 }
@@ -145,6 +151,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const c = parsed.data;
   if (c.CLAVE_SMPP_URL && c.CLAVE_SMS_HTTP_CONFIG) {
     throw new ClaveError('INVALID_CONFIG', 'CLAVE_SMS_HTTP_CONFIG: set either CLAVE_SMPP_URL or CLAVE_SMS_HTTP_CONFIG, not both', { variable: 'CLAVE_SMS_HTTP_CONFIG' });
+  }
+  if ((c.CLAVE_SIP_TRUNK_USER === undefined) !== (c.CLAVE_SIP_TRUNK_PASSWORD === undefined)) {
+    const missing = c.CLAVE_SIP_TRUNK_USER === undefined ? 'CLAVE_SIP_TRUNK_USER' : 'CLAVE_SIP_TRUNK_PASSWORD';
+    throw new ClaveError('INVALID_CONFIG', `${missing}: set both CLAVE_SIP_TRUNK_USER and CLAVE_SIP_TRUNK_PASSWORD, or neither`, { variable: missing });
+  }
+  if (c.CLAVE_SIP_TRUNK_USER !== undefined && !c.CLAVE_SIP_TRUNK) {
+    throw new ClaveError('INVALID_CONFIG', 'CLAVE_SIP_TRUNK_USER: there is no CLAVE_SIP_TRUNK to use it with', { variable: 'CLAVE_SIP_TRUNK_USER' });
   }
   if (c.CLAVE_RTP_PORT_MAX - c.CLAVE_RTP_PORT_MIN < 2) {
     throw new ClaveError('INVALID_CONFIG', 'CLAVE_RTP_PORT_MAX: must be at least 2 above CLAVE_RTP_PORT_MIN', { variable: 'CLAVE_RTP_PORT_MAX' });
@@ -188,7 +201,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxCalls: c.CLAVE_MAX_CALLS,
     atCapacity: c.CLAVE_AT_CAPACITY,
     retryAfterSeconds: c.CLAVE_RETRY_AFTER_SECONDS,
-    sipTrunk: c.CLAVE_SIP_TRUNK ? trunkOf(c.CLAVE_SIP_TRUNK) : undefined,
+    sipTrunk: c.CLAVE_SIP_TRUNK
+      ? {
+          ...trunkOf(c.CLAVE_SIP_TRUNK),
+          ...(c.CLAVE_SIP_TRUNK_USER !== undefined && c.CLAVE_SIP_TRUNK_PASSWORD !== undefined
+            ? { credentials: { username: c.CLAVE_SIP_TRUNK_USER, password: new Sensitive(c.CLAVE_SIP_TRUNK_PASSWORD) } }
+            : {}),
+        }
+      : undefined,
     callbackCallerId: c.CLAVE_CALLBACK_CALLER_ID,
     callbackRingMs: c.CLAVE_CALLBACK_RING_SECONDS * 1000,
   };

@@ -5,6 +5,7 @@ import type { Peer, SipTransport } from './core/transport.ts';
 import { parseMessage, parseStream, responseTo, serializeMessage, type SipParseError } from './grammar/index.ts';
 import { token } from './ua/dialog.ts';
 import type { MediaFactory } from './ua/media-port.ts';
+import type { TrunkCredentials } from './ua/outbound-calls.ts';
 import { UserAgent, type LinePort } from './ua/user-agent.ts';
 import { TcpTransport, type FrameResult } from './transport/tcp.ts';
 import { UdpTransport } from './transport/udp.ts';
@@ -23,7 +24,7 @@ export interface SipServerOptions {
   media: MediaFactory;
   trustedPeers?: readonly string[];
   /** Where the calls the line places go (CLAVE_SIP_TRUNK), over UDP; absent: the line places no calls. */
-  trunk?: { host: string; port: number };
+  trunk?: { host: string; port: number; credentials?: TrunkCredentials };
 }
 
 export interface SipServer {
@@ -96,7 +97,9 @@ export async function startSipServer(opts: SipServerOptions): Promise<SipServer>
     host: opts.advertisedHost ?? opts.host,
     port,
     trustedPeers: new Set(opts.trustedPeers ?? []),
-    trunk: opts.trunk ? { peer: { protocol: 'udp', address: opts.trunk.host, port: opts.trunk.port } } : null,
+    trunk: opts.trunk
+      ? { peer: { protocol: 'udp', address: opts.trunk.host, port: opts.trunk.port }, ...(opts.trunk.credentials ? { credentials: opts.trunk.credentials } : {}) }
+      : null,
   });
   const txLayer = new TransactionLayer({ clock: opts.clock, transport: send, tu: ua });
   ref.layer = txLayer;

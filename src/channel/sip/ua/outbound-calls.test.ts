@@ -5,6 +5,8 @@ import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import type { Peer } from '../core/transport.ts';
 import { sipMessage } from './testing/test-caller.ts';
 import { uaHarness } from './testing/ua-harness.ts';
+import { Sensitive } from '../../../shared/index.ts';
+import { parseDigestChallenge, digestAuthorization } from './digest.ts';
 import { failureFor, type DialResult } from './outbound-calls.ts';
 import type { SipCall } from './sip-call.ts';
 
@@ -25,8 +27,10 @@ function recordingInput(): CallInput & { events: string[] } {
   };
 }
 
-function setUp(ringMs = 30_000, signal?: AbortSignal) {
-  const h = uaHarness({ trunk: { peer: TRUNK } });
+const CREDENTIALS = { username: 'clave-trunk', password: new Sensitive('s3cret pass') };
+
+function setUp(ringMs = 30_000, signal?: AbortSignal, credentials?: typeof CREDENTIALS) {
+  const h = uaHarness({ trunk: { peer: TRUNK, ...(credentials ? { credentials } : {}) } });
   const input = recordingInput();
   let attached: SipCall | null = null;
   let result: DialResult | null = null;
@@ -212,6 +216,120 @@ describe('outbound calls (the call-back)', () => {
     expect(t.attached()).toBeNull();
   });
 
+  describe('a trunk that challenges (RFC 3261 §22.2)', () => {
+    const ok = (t: ReturnType<typeof setUp>, invite: SipRequest) =>
+      t.respond(invite, 200, 'OK', { tag: 'ok', body: ANSWER, extra: [['Contact', '<sip:phone@203.0.113.9:5062>'], ['Content-Type', 'application/sdp']] });
+    const seq = (r: SipRequest) => parseCSeq(getHeader(r, 'cseq')!).seq;
+    const branch = (r: SipRequest) => parseVia(getHeader(r, 'via')!).params['branch'];
+    /** Checks an Authorization value the way the trunk would, recomputing it with the password. */
+    const verifies = (value: string, challenge: string, req: SipRequest) => {
+      const cnonce = /cnonce="([^"]+)"/.exec(value)?.[1];
+      const expected = digestAuthorization(parseDigestChallenge(challenge)!, { username: CREDENTIALS.username, password: 's3cret pass' }, {
+        method: 'INVITE', uri: req.rawUri, body: req.body, nc: 1, ...(cnonce ? { cnonce } : {}),
+      });
+      return value === expected;
+    };
+
+    it('answers a 407 with the INVITE again: same Call-ID, From and To, CSeq + 1, a new branch, and Proxy-Authorization', async () => {
+      const t = setUp(30_000, undefined, CREDENTIALS);
+      const first = await t.invite();
+      const challenge = 'Digest realm="sbc.example.net", nonce="n-407-1", qop="auth", algorithm=SHA-256, opaque="o1"';
+      t.respond(first, 407, 'Proxy Authentication Required', { tag: 'sbc', extra: [['Proxy-Authenticate', challenge]] });
+      await t.h.clock.advance(0);
+      // The 407 is acknowledged on the first INVITE's branch, by the transaction.
+      const ack = t.h.wire.requests('ACK')[0]!;
+      expect(branch(ack)).toBe(branch(first));
+      const invites = t.h.wire.requests('INVITE');
+      expect(invites).toHaveLength(2);
+      const second = invites[1]!;
+      for (const name of ['call-id', 'from', 'to', 'contact', 'content-type']) expect(getHeader(second, name), name).toBe(getHeader(first, name));
+      expect(second.rawUri).toBe(first.rawUri);
+      expect(second.body.equals(first.body)).toBe(true);
+      expect(seq(second)).toBe(seq(first) + 1);
+      expect(branch(second)).not.toBe(branch(first));
+      expect(getHeader(second, 'authorization')).toBeUndefined();
+      const auth = getHeader(second, 'proxy-authorization')!;
+      expect(auth).toMatch(/^Digest username="clave-trunk", realm="sbc\.example\.net", nonce="n-407-1", uri="sip:\+34600111222@203\.0\.113\.5:5070", response="[0-9a-f]{64}", algorithm=SHA-256/);
+      expect(verifies(auth, challenge, second)).toBe(true);
+      expect(auth).not.toContain('s3cret');
+      expect(t.result()).toBeNull();
+
+      // A late response to the first INVITE changes nothing; the second one's 200 is the call.
+      t.respond(first, 407, 'Proxy Authentication Required', { tag: 'sbc', extra: [['Proxy-Authenticate', challenge]] });
+      ok(t, second);
+      await t.h.clock.advance(0);
+      expect(t.h.wire.requests('INVITE')).toHaveLength(2);
+      expect(t.result()).toEqual({ kind: 'answered', callId: getHeader(first, 'call-id') });
+      // The ACK for the 2xx and the dialog go on from the INVITE that was answered.
+      expect(seq(t.h.wire.requests('ACK').at(-1)!)).toBe(seq(second));
+      t.attached()!.hangup('signing_key_read');
+      expect(seq(t.h.wire.requests('BYE')[0]!)).toBe(seq(second) + 1);
+    });
+
+    it('answers a 401 with Authorization, keeping the Proxy-Authorization of an earlier 407, and a stale nonce once more', async () => {
+      const t = setUp(30_000, undefined, CREDENTIALS);
+      const proxyChallenge = 'Digest realm="proxy", nonce="p1", qop="auth"';
+      t.respond(await t.invite(), 407, 'Proxy Authentication Required', { tag: 'p', extra: [['Proxy-Authenticate', proxyChallenge]] });
+      await t.h.clock.advance(0);
+      const second = t.h.wire.requests('INVITE')[1]!;
+      // Two challenges of one realm: the topmost we can answer (the first is an algorithm we lack).
+      const uasChallenge = 'Digest realm="uas", nonce="u1", algorithm=MD5';
+      t.respond(second, 401, 'Unauthorized', { tag: 'u', extra: [['WWW-Authenticate', 'Digest realm="uas", nonce="u0", algorithm=SHA-512-256'], ['WWW-Authenticate', uasChallenge]] });
+      await t.h.clock.advance(0);
+      const third = t.h.wire.requests('INVITE')[2]!;
+      expect(getHeader(third, 'proxy-authorization')).toBe(getHeader(second, 'proxy-authorization'));
+      expect(verifies(getHeader(third, 'authorization')!, uasChallenge, third)).toBe(true);
+      const stale = 'Digest realm="uas", nonce="u2", algorithm=MD5, stale=true';
+      t.respond(third, 401, 'Unauthorized', { tag: 'u', extra: [['WWW-Authenticate', stale]] });
+      await t.h.clock.advance(0);
+      const fourth = t.h.wire.requests('INVITE')[3]!;
+      expect(getHeaders(fourth, 'authorization')).toHaveLength(1);
+      expect(verifies(getHeader(fourth, 'authorization')!, stale, fourth)).toBe(true);
+      expect(seq(fourth)).toBe(seq(third) + 1);
+      ok(t, fourth);
+      await t.h.clock.advance(0);
+      expect(t.result()).toMatchObject({ kind: 'answered' });
+    });
+
+    it('takes the same realm refusing the answer as wrong credentials: refused, logged without the password', async () => {
+      const t = setUp(30_000, undefined, CREDENTIALS);
+      const challenge = 'Digest realm="sbc", nonce="n1", qop="auth"';
+      t.respond(await t.invite(), 407, 'Proxy Authentication Required', { tag: 's', extra: [['Proxy-Authenticate', challenge]] });
+      await t.h.clock.advance(0);
+      t.respond(t.h.wire.requests('INVITE')[1]!, 407, 'Proxy Authentication Required', { tag: 's', extra: [['Proxy-Authenticate', 'Digest realm="sbc", nonce="n2", qop="auth"']] });
+      await t.h.clock.advance(0);
+      expect(t.h.wire.requests('INVITE')).toHaveLength(2);
+      expect(t.result()).toEqual({ kind: 'failed', reason: 'refused', status: 407 });
+      expect(t.h.media.sessions[0]!.closed).toBe(true);
+      const logged = t.h.logs.join('\n');
+      expect(logged).toContain('the trunk refused the call-back credentials');
+      expect(logged).not.toContain('s3cret');
+    });
+
+    it('refuses a challenge without credentials, or one it cannot answer, or once it has given up on the call', async () => {
+      const none = setUp();
+      none.respond(await none.invite(), 401, 'Unauthorized', { tag: 'x', extra: [['WWW-Authenticate', 'Digest realm="r", nonce="n"']] });
+      await none.h.clock.advance(0);
+      expect(none.result()).toEqual({ kind: 'failed', reason: 'refused', status: 401 });
+
+      const basic = setUp(30_000, undefined, CREDENTIALS);
+      basic.respond(await basic.invite(), 401, 'Unauthorized', { tag: 'x', extra: [['WWW-Authenticate', 'Basic realm="r"']] });
+      await basic.h.clock.advance(0);
+      expect(basic.result()).toEqual({ kind: 'failed', reason: 'refused', status: 401 });
+      expect(basic.h.wire.requests('INVITE')).toHaveLength(1);
+
+      const controller = new AbortController();
+      const gone = setUp(30_000, controller.signal, CREDENTIALS);
+      const invite = await gone.invite();
+      gone.respond(invite, 100, 'Trying');
+      controller.abort();
+      gone.respond(invite, 407, 'Proxy Authentication Required', { tag: 'x', extra: [['Proxy-Authenticate', 'Digest realm="r", nonce="n"']] });
+      await gone.h.clock.advance(0);
+      expect(gone.h.wire.requests('INVITE')).toHaveLength(1);
+      expect(gone.result()).toMatchObject({ kind: 'failed', reason: 'cancelled', status: 407 });
+    });
+  });
+
   it('places no call without a trunk', async () => {
     const h = uaHarness();
     const r = await h.ua.dial({ number: '+34600111222', callerId: '950183313', ringMs: 1000 }, () => recordingInput());
@@ -225,5 +343,6 @@ describe('outbound calls (the call-back)', () => {
     ]);
     expect(failureFor(487, 'ring')).toBe('no_answer');
     expect(failureFor(487, 'abort')).toBe('cancelled');
+    expect(failureFor(486, 'abort')).toBe('cancelled');
   });
 });

@@ -1,12 +1,13 @@
 import type { CallInput } from '../../../call/index.ts';
 import type { Logger } from '../../../log/index.ts';
-import type { Clock, TimerHandle } from '../../../shared/index.ts';
-import { formatNameAddr, formatUri, getHeader, getHeaders, parseCSeq, parseVia, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
+import type { Clock, Sensitive, TimerHandle } from '../../../shared/index.ts';
+import { formatNameAddr, formatUri, formatVia, getHeader, getHeaders, parseCSeq, parseVia, serializeMessage, tryParseNameAddr } from '../grammar/index.ts';
 import type { NameAddr, SipRequest, SipResponse, SipUri } from '../grammar/message.ts';
 import { cancelFor } from '../core/invite-client-transaction.ts';
 import { MAGIC_COOKIE, type TransactionLayer } from '../core/transaction-layer.ts';
 import type { Peer, SipTransport } from '../core/transport.ts';
 import { Dialog, token } from './dialog.ts';
+import { digestAuthorization, parseDigestChallenge, type DigestChallenge } from './digest.ts';
 import type { MediaFactory, MediaSession } from './media-port.ts';
 import { bracketIpv6, dialogRequest } from './requests.ts';
 import type { SipCall } from './sip-call.ts';
@@ -28,11 +29,19 @@ export interface DialRequest {
   signal?: AbortSignal;
 }
 
+/** The account a trunk challenges for (401/407). */
+export interface TrunkCredentials {
+  username: string;
+  password: Sensitive;
+}
+
 /** Where calls the line places go: the operator's trunk or SBC, as an outbound proxy (RFC 3261 §8.1.2). */
 export interface OutboundTrunk {
   peer: Peer;
   /** The host part of Request-URI and To (the trunk's domain), e.g. `sbc.example.net`; the peer's address by default. */
   domain?: string;
+  /** Answers the trunk's Digest challenges; without them a challenge is a refusal. */
+  credentials?: TrunkCredentials;
 }
 
 export interface OutboundCallsDeps {
@@ -88,7 +97,9 @@ export class OutboundCalls {
       return { kind: 'failed', reason: 'no_media' };
     }
     const invite = this.#invite(req, trunk, callId, offer);
-    return new Promise<DialResult>((resolve) => new Attempt(this.#deps, { peer: trunk.peer, invite, media, req, attach, resolve }).start());
+    return new Promise<DialResult>((resolve) =>
+      new Attempt(this.#deps, { peer: trunk.peer, invite, media, req, attach, resolve, credentials: trunk.credentials ?? null }).start(),
+    );
   }
 
   #invite(req: DialRequest, trunk: OutboundTrunk, callId: string, offer: string): SipRequest {
@@ -117,18 +128,26 @@ export class OutboundCalls {
 
 interface AttemptInit {
   peer: Peer;
+  /** The INVITE on its way: a challenge answered replaces it with the next (new branch, CSeq + 1). */
   invite: SipRequest;
+  credentials: TrunkCredentials | null;
   media: MediaSession;
   req: DialRequest;
   attach: (call: SipCall) => CallInput;
   resolve: (r: DialResult) => void;
 }
 
+/** A trunk that challenges more often than this (each answer refused as stale) is refusing us. */
+const MAX_CHALLENGES = 3;
+
 /** One INVITE on its way: ringing, then answered or refused, settled once. */
 class Attempt {
   readonly #deps: OutboundCallsDeps;
   readonly #init: AttemptInit;
-  readonly #seq: number;
+  #seq: number;
+  /** Challenges answered, and the realms answered so far: the same realm again, not stale, means wrong credentials. */
+  #challenges = 0;
+  readonly #answeredRealms = new Set<string>();
   #ringTimer: TimerHandle | null = null;
   #provisional = false;
   /** Why we want the INVITE gone; the CANCEL waits for a provisional response if none came yet (§9.1). */
@@ -147,12 +166,22 @@ class Attempt {
   }
 
   start(): void {
-    const { invite, peer, req } = this.#init;
-    const tx = this.#deps.layer().sendInvite(invite, peer);
-    tx.onResponse = (r) => this.#response(r);
-    tx.onTimeout = () => this.#fail('unreachable');
+    const { req } = this.#init;
+    this.#sendInvite();
     this.#ringTimer = this.#deps.clock.setTimeout(() => this.#cancel('ring'), req.ringMs);
     req.signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Sends the current INVITE in a transaction of its own; only the newest one's responses count. */
+  #sendInvite(): void {
+    const invite = this.#init.invite;
+    const tx = this.#deps.layer().sendInvite(invite, this.#init.peer);
+    tx.onResponse = (r) => {
+      if (this.#init.invite === invite) this.#response(r);
+    };
+    tx.onTimeout = () => {
+      if (this.#init.invite === invite) this.#fail('unreachable');
+    };
   }
 
   #response(r: SipResponse): void {
@@ -161,11 +190,70 @@ class Attempt {
       if (this.#cancelling && !this.#cancelSent) this.#sendCancel();
       return;
     }
+    if ((r.status === 401 || r.status === 407) && this.#answerChallenge(r)) return;
     if (r.status >= 300) {
       this.#fail(failureFor(r.status, this.#cancelling), r.status);
       return;
     }
     this.#answered(r);
+  }
+
+  /**
+   * A 401 or 407 (RFC 3261 §22.2, §8.1.3.5): the INVITE again, with the same
+   * Call-ID, From tag and To, a new branch and CSeq + 1, carrying an
+   * Authorization (401) or Proxy-Authorization (407) for each realm that
+   * challenged, answering the topmost challenge of that realm we can. False
+   * when there is nothing to answer with: no credentials, no challenge we
+   * can answer, the same realm refusing our answer (not stale), or giving
+   * up on the call meanwhile. The transaction has ACKed the 401/407 itself.
+   */
+  #answerChallenge(r: SipResponse): boolean {
+    const { credentials, invite } = this.#init;
+    if (!credentials || this.#cancelling || this.#challenges >= MAX_CHALLENGES) return false;
+    const proxy = r.status === 407;
+    const byRealm = new Map<string, DigestChallenge>();
+    for (const value of getHeaders(r, proxy ? 'proxy-authenticate' : 'www-authenticate')) {
+      const challenge = parseDigestChallenge(value);
+      if (challenge && !byRealm.has(challenge.realm)) byRealm.set(challenge.realm, challenge);
+    }
+    const challenges = [...byRealm.values()];
+    if (challenges.length === 0) {
+      this.#deps.logger.warn({ status: r.status }, 'the trunk challenged the call-back with no Digest challenge the line can answer');
+      return false;
+    }
+    const refused = challenges.find((c) => this.#answeredRealms.has(c.realm) && !c.stale);
+    if (refused) {
+      this.#deps.logger.error({ status: r.status, realm: refused.realm, username: credentials.username }, 'the trunk refused the call-back credentials (CLAVE_SIP_TRUNK_USER, CLAVE_SIP_TRUNK_PASSWORD)');
+      return false;
+    }
+    this.#challenges++;
+    this.#seq++;
+    const body = invite.body;
+    const authorizations = challenges.map((challenge) => {
+      this.#answeredRealms.add(challenge.realm);
+      const value = digestAuthorization(challenge, { username: credentials.username, password: credentials.password.reveal() }, {
+        method: 'INVITE', uri: invite.rawUri, body, nc: 1,
+      });
+      return [proxy ? 'Proxy-Authorization' : 'Authorization', value] as [string, string];
+    });
+    const via = parseVia(getHeader(invite, 'via') ?? '');
+    const newVia = formatVia({ ...via, params: { ...via.params, branch: `${MAGIC_COOKIE}${token(10)}` } });
+    // Credentials for the other kind of challenge answered earlier (a proxy, then the far end) stay on.
+    const replaced = proxy ? 'proxy-authorization' : 'authorization';
+    const headers: [string, string][] = [
+      ...invite.headers.flatMap(([name, value]): [string, string][] => {
+        const key = name.toLowerCase();
+        if (key === 'via') return [['Via', newVia]];
+        if (key === 'cseq') return [['CSeq', `${this.#seq} INVITE`]];
+        return key === replaced ? [] : [[name, value]];
+      }),
+      ...authorizations,
+    ];
+    this.#init.invite = { ...invite, headers };
+    this.#provisional = false;
+    this.#deps.logger.info({ status: r.status, realms: challenges.map((c) => c.realm) }, 'the trunk challenged the call-back; sending it again with credentials');
+    this.#sendInvite();
+    return true;
   }
 
   #answered(ok: SipResponse): void {
@@ -281,10 +369,13 @@ class Attempt {
  * 600), no answer (408, 480, or 487 after our CANCEL for ringing too long),
  * declined (603), not a number we can reach (404, 410, 484, 485, 604, a
  * redirection we do not follow), or refused by the network (the rest,
- * including 401/407: the trunk wants credentials the line does not have).
+ * including a 401/407 the line could not answer: no credentials, or wrong
+ * ones). Whatever comes once we gave up on the call ourselves is cancelled.
  */
 export function failureFor(status: number, cancelling: 'ring' | 'abort' | null = null): DialFailure {
-  if (status === 487) return cancelling === 'abort' ? 'cancelled' : 'no_answer';
+  // Whatever the callee's side answered after we gave up on the call ourselves, it is our cancellation.
+  if (cancelling === 'abort') return 'cancelled';
+  if (status === 487) return 'no_answer';
   if (status === 486 || status === 600) return 'busy';
   if (status === 408 || status === 480) return 'no_answer';
   if (status === 603) return 'declined';

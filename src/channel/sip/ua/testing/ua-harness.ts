@@ -32,9 +32,11 @@ export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admiss
   const media = new FakeMediaFactory();
   const line = new FakeLinePort(opts.numbers ?? ['900100200'], opts.admission);
   const ref: { layer?: TransactionLayer } = {};
+  /** What the UA logged, one JSON line each (tests check that no secret is among them). */
+  const logs: string[] = [];
   const ua = new UserAgent({
     clock,
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } }),
     layer: () => ref.layer!,
     transports: { udp: wire, tcp: wire },
     media,
@@ -72,5 +74,5 @@ export function uaHarness(opts: { trusted?: string[]; numbers?: string[]; admiss
     return { invite, ok, input, sipCall, caller };
   };
 
-  return { clock, start, wire, media, line, ua, layer, send, responses, call, live };
+  return { clock, start, wire, media, line, ua, layer, send, responses, call, live, logs };
 }
