@@ -18,6 +18,8 @@ import { freePort, hasSipp, SIPP_SKIP_REASON } from './support/sipp.ts';
 
 const MARIA = '+34600111222';
 const REFERENCE = '55102938';
+/** The trunk's account for the line (its first test's trunk challenges the call-back). */
+const TRUNK_ACCOUNT = { username: 'clave-line', password: 'Tr0nk-pass-7391' };
 
 describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (skipped: ${SIPP_SKIP_REASON})`}`, () => {
   let line: TestLine;
@@ -26,7 +28,13 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
 
   beforeAll(async () => {
     trunkPort = await freePort();
-    line = await startTestLine({ sip: true, env: { CLAVE_SIP_TRUNK: `sip:127.0.0.1:${trunkPort}`, CLAVE_CALLBACK_RING_SECONDS: '10' } });
+    line = await startTestLine({
+      sip: true,
+      env: {
+        CLAVE_SIP_TRUNK: `sip:127.0.0.1:${trunkPort}`, CLAVE_CALLBACK_RING_SECONDS: '10',
+        CLAVE_SIP_TRUNK_USER: TRUNK_ACCOUNT.username, CLAVE_SIP_TRUNK_PASSWORD: TRUNK_ACCOUNT.password,
+      },
+    });
     tokens = { ana: (await line.operators.add('ana')).token.reveal(), bea: (await line.operators.add('bea')).token.reveal() };
   }, 60_000);
   afterAll(async () => {
@@ -44,9 +52,9 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
     expect((await post(`/api/security-mode/changes/${String(proposed.body['id'])}/approve`, {}, tokens.bea)).status).toBe(200);
   }
 
-  it('heightened: the key is not read on the inbound call; the line calls the registered mobile, which presses 1 and hears it', async () => {
+  it('heightened: the key is not read on the inbound call; the line calls the registered mobile, through a trunk that asks for credentials, which presses 1 and hears it', async () => {
     await switchMode('heightened', 'spoofed caller IDs reported by the fraud team');
-    const callee = startSippCallee({ port: trunkPort, keys: ['1'], pressAfterMs: 1500, timeoutS: 120 });
+    const callee = startSippCallee({ port: trunkPort, keys: ['1'], pressAfterMs: 1500, timeoutS: 120, challenge: TRUNK_ACCOUNT });
 
     // The inbound call: English, "other" (typed during the security notice, which it skips), signing key, DNI, reference, card, PIN.
     const inbound = await sippCall({ target: `127.0.0.1:${line.sip?.port ?? 0}`, caller: MARIA, keys: `2 3 2 1 12345678 ${REFERENCE} 4821 2580`, mode: 'info', timeoutS: 90 });
@@ -59,7 +67,15 @@ describe.skipIf(!hasSipp)(`signing key by call-back over SIP${hasSipp ? '' : ` (
     // The call-back: placed through the trunk, answered, the key read, the line's BYE answered.
     const rang = await callee.done;
     expect(rang.code, rang.stdout + rang.errors).toBe(0);
-    const invite = /^INVITE (\S+) SIP\/2\.0[\s\S]*?\n\s*\n/m.exec(rang.messages)?.[0] ?? '';
+    // The trunk challenged the first INVITE (401); the second carried credentials SIPp's verifyauth accepted.
+    expect(rang.messages).toMatch(/^SIP\/2\.0 401 Unauthorized/m);
+    expect(rang.messages).not.toMatch(/^SIP\/2\.0 403/m);
+    const invites = [...rang.messages.matchAll(/^INVITE (\S+) SIP\/2\.0[\s\S]*?\n\s*\n/gm)].map((m) => m[0]);
+    expect(invites).toHaveLength(2);
+    expect(invites[1]).toMatch(/^Authorization: Digest username="clave-line", realm="trunk\.test", nonce="\d+n\d+x", uri="sip:\+34600111222@127\.0\.0\.1:\d+", response="[0-9a-f]{32}", algorithm=MD5, cnonce="[0-9a-f]+", opaque="op1", qop=auth, nc=00000001/m);
+    expect(rang.messages).not.toContain(TRUNK_ACCOUNT.password);
+    expect(line.logLines.join('\n')).not.toContain(TRUNK_ACCOUNT.password);
+    const invite = invites[1] ?? '';
     expect(invite).toMatch(/^INVITE sip:\+34600111222@127\.0\.0\.1:\d+ SIP\/2\.0/);
     expect(invite).toMatch(/^From: .*<sip:950183313@127\.0\.0\.1>;tag=/m);
     expect(invite).toMatch(/^Content-Type: application\/sdp/m);

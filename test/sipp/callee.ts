@@ -12,6 +12,12 @@ export interface CalleeOptions {
   pressAfterMs: number;
   /** A final answer instead of picking up (486 Busy Here…): the scenario then ends after the ACK. */
   refuse?: { status: number; reason: string };
+  /**
+   * The trunk asks for credentials first: 401 with a Digest challenge (MD5,
+   * qop=auth), then SIPp's verifyauth checks the INVITE's Authorization
+   * against these. Wrong credentials get 403 and no call.
+   */
+  challenge?: { username: string; password: string };
   timeoutS: number;
 }
 
@@ -50,6 +56,21 @@ export function calleeScenario(opts: Omit<CalleeOptions, 'port' | 'timeoutS'>): 
     </action>
   </recv>
   <Reference variables="contact"/>`;
+  // The first INVITE is challenged; the one the scenario goes on with carries the credentials.
+  const challenged = opts.challenge
+    ? `  <recv request="INVITE" crlf="true"/>
+${answerLast(401, 'Unauthorized', { toTag: ';tag=[pid]SIPpAuth[call_number]', headers: '      WWW-Authenticate: Digest realm="trunk.test", nonce="[pid]n[call_number]x", qop="auth", opaque="op1"\n' })}
+  <recv request="ACK"/>
+${invite.replace('    </action>', `      <verifyauth assign_to="authvalid" username="${opts.challenge.username}" password="${opts.challenge.password}"/>
+      <ereg regexp="nonce=&quot;[0-9]+n[0-9]+x&quot;" search_in="hdr" header="Authorization:" check_it="true" assign_to="nonceSeen"/>
+    </action>`)}
+  <Reference variables="nonceSeen"/>
+  <nop hide="true" test="authvalid" next="authorized"/>
+  <Reference variables="contactUri,inviteFrom,inviteTo"/>
+${answerLast(403, 'Forbidden', { toTag: tag })}
+  <recv request="ACK" next="end"/>
+  <label id="authorized"/>`
+    : invite;
   if (opts.refuse) {
     return `<?xml version="1.0" encoding="UTF-8" ?>
 <scenario name="clave call-back callee (refuses)">
@@ -70,7 +91,7 @@ ${sipRequest('INFO', leg, i + 1, dtmfRelay(key))}
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8" ?>
 <scenario name="clave call-back callee">
-${invite}
+${challenged}
 ${answerLast(180, 'Ringing', { toTag: tag })}
   <pause milliseconds="300"/>
 ${answerLast(200, 'OK', { toTag: tag, untilAck: true, headers: CONTACT_AND_SDP, body: ANSWER_SDP })}
@@ -78,6 +99,7 @@ ${answerLast(200, 'OK', { toTag: tag, untilAck: true, headers: CONTACT_AND_SDP, 
 ${presses}
   <recv request="BYE" timeout="90000"/>
 ${answerLast(200, 'OK')}
+${opts.challenge ? '  <label id="end"/>' : ''}
 </scenario>`;
 }
 
