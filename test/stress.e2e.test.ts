@@ -116,4 +116,34 @@ describe('security modes', () => {
     expect((await post(`/api/security-mode/changes/${String(back.body['id'])}/approve`, {}, ana)).status).toBe(200);
     expect((await line.call(MARIA, UNLOCK, RECOVER_EBANKING)).outcome).toBe('ebanking_user_recovered');
   }, 60_000);
+
+  it('heightened, scheduled to end: a recovery that would send a password by SMS goes to an agent, and self-service is back when the mode expires', async () => {
+    const ana = (await line.operators.add('ana-h')).token.reveal();
+    const bea = (await line.operators.add('bea-h')).token.reveal();
+    const expiresAt = new Date(line.clock.now() + 30 * 60_000).toISOString();
+    const proposed = await post('/api/security-mode', { mode: 'heightened', reason: 'SIM-swap fraud wave', expiresAt }, ana);
+    expect(proposed.status).toBe(202);
+    expect((await post(`/api/security-mode/changes/${String(proposed.body['id'])}/approve`, {}, bea)).status).toBe(200);
+    const before = await line.bank.getCustomer('CUS-0001');
+
+    const r = await line.call(MARIA, UNLOCK, RECOVER_EBANKING);
+    expect(r.outcome).toBe('self_service_suspended');
+    const ids = prompts(r);
+    // Announced before the menu, then at the service: no password by SMS, an agent instead.
+    expect(ids.indexOf('announcement')).toBeLessThan(ids.indexOf('main_menu'));
+    expect(ids.slice(-2)).toEqual(['security_agent_only', 'transfer_agent']);
+    // Nothing changed at the bank, and no message went out.
+    expect(await line.bank.getCustomer('CUS-0001')).toEqual(before);
+    expect(await line.api<unknown[]>(`/api/outbox?correlationId=${encodeURIComponent(r.callId)}`)).toEqual([]);
+
+    // Half an hour later the mode has ended by itself, as scheduled.
+    line.clock.offset += 31 * 60_000;
+    const recovered = await line.call(MARIA, UNLOCK, RECOVER_EBANKING);
+    expect(recovered.outcome).toBe('ebanking_user_recovered');
+    // The same query finds the messages of a recovery that did go through: the user name by e-mail, the password by SMS.
+    const sent = await line.api<{ channel: string }[]>(`/api/outbox?correlationId=${encodeURIComponent(recovered.callId)}`);
+    expect(sent.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    const mode = await (await fetch(`${line.url}/api/security-mode`, { headers: { authorization: `Bearer ${ana}` } })).json() as { mode: string };
+    expect(mode.mode).toBe('normal');
+  }, 60_000);
 });
