@@ -137,7 +137,7 @@ describe('security modes', () => {
     expect(await line.api<unknown[]>(`/api/outbox?correlationId=${encodeURIComponent(r.callId)}`)).toEqual([]);
 
     // Half an hour later the mode has ended by itself, as scheduled.
-    line.clock.offset += 31 * 60_000;
+    (line.clock as JumpClock).jump(31 * 60_000);
     const recovered = await line.call(MARIA, UNLOCK, RECOVER_EBANKING);
     expect(recovered.outcome).toBe('ebanking_user_recovered');
     // The same query finds the messages of a recovery that did go through: the user name by e-mail, the password by SMS.
