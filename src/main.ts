@@ -88,7 +88,18 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   const zpk = config.zpk ?? keys.zpk;
   const adminToken = config.adminToken ?? (await loadOrCreateToken(config.dataDir, logger));
   const bundle = await loadFlows(config.flowsDir);
-  const db = await openStore({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+  const db = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? undefined : config.dataDir,
+    guard: {
+      clock,
+      // Once per change, not per failed query: a full disk fails every write for as long as it lasts.
+      onChange: (now, before) => {
+        if (now.state === 'failing') logger.error({ store: now }, `the database is failing: ${now.message}; calls end with an apology until it recovers`);
+        else if (before.state === 'failing') logger.info({ store: now, was: before.condition, since: before.since }, 'the database works again');
+      },
+    },
+  });
 
   const outbox = createOutbox({ clock, dataKey: keys.dataKey });
   if (!config.referenceBank) {
@@ -222,7 +233,13 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       await app.register(drillable.routes);
     },
     softphone: (server) => registerSoftphone(server, line, { clock }),
-    health: () => Promise.resolve({ liveCalls: line.live.size, store: db.kind, bank: bankLink.health() }),
+    health: () => {
+      const store = db.health();
+      const bankHealth = bankLink.health();
+      // Degraded: the line answers, but says sorry for what the store or the bank cannot do.
+      const status = store.state === 'ok' && bankHealth.available ? 'ok' : 'degraded';
+      return Promise.resolve({ status, liveCalls: line.live.size, store, bank: bankHealth });
+    },
     // Every change is signed by an operator; named operators come with their own tokens later.
     incidents: { incidents: status.incidents, operatorOf: () => 'admin' },
     statusPage: {

@@ -108,7 +108,7 @@ export class CallSession implements CallInput {
       },
       (err: unknown) => {
         deps.logger.error({ err, callId: this.callId }, 'could not record the start of a call: the caller hears the announcement, if known, and an apology');
-        this.#handOver();
+        this.#handOver(storeNote(err));
       },
     );
   }
@@ -120,7 +120,7 @@ export class CallSession implements CallInput {
    * the same id, that says what is known to be wrong (the last announcement)
    * and apologises. Its record waits in the queue if need be.
    */
-  #handOver(): void {
+  #handOver(why: string): void {
     if (this.#closed) return;
     this.#closed = true;
     const brief = new BriefCall(this.#deps, this.#queue, this.#channel, {
@@ -131,7 +131,7 @@ export class CallSession implements CallInput {
       to: this.#to,
       outcome: 'service_unavailable',
       message: 'technical_problem',
-      note: 'the call could not be recorded: the database did not answer',
+      note: `the call could not be recorded: ${why}`,
       ...(this.#outboundLanguage ? { outbound: { language: this.#outboundLanguage } } : {}),
     });
     this.#handedOver = brief;
@@ -393,8 +393,8 @@ export class CallSession implements CallInput {
       logger.error({ err, callId: this.callId, what }, 'call step failed');
       return false;
     }
-    logger.error({ err, callId: this.callId, what }, 'the database did not answer during a call: the call ends with an apology');
-    this.#apologise('the database did not answer');
+    logger.error({ err, callId: this.callId, what }, 'the database failed during a call: the call ends with an apology');
+    this.#apologise(storeNote(err));
     return true;
   }
 
@@ -468,6 +468,16 @@ export class CallSession implements CallInput {
       this.#resolveEnded({ outcome, language });
     });
   }
+}
+
+/**
+ * The transcript's note on a failure of the database: which condition (a
+ * full disk), never the driver's words, which may quote data.
+ */
+function storeNote(err: unknown): string {
+  const condition = isClaveError(err, 'STORE_UNAVAILABLE') ? err.details['condition'] : undefined;
+  if (typeof condition !== 'string' || condition === 'unreachable') return 'the database did not answer';
+  return `the database failed: ${condition.replace(/_/g, ' ')}`;
 }
 
 function toServiceResult(answer: ServiceAnswer, now: number): ServiceResult {

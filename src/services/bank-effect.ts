@@ -5,7 +5,7 @@ import type { StartedAction } from './action-ledger.ts';
 /** How a bank call for an action ended. */
 export type EffectAnswer =
   | { kind: 'confirmed' }
-  /** The bank answered no (a ClaveError with a code other than BANK_UNAVAILABLE). */
+  /** The bank answered no (a ClaveError with a code other than BANK_UNAVAILABLE or STORE_UNAVAILABLE). */
   | { kind: 'refused'; code: string }
   /** No answer: the change may or may not have happened. */
   | { kind: 'unavailable'; code: string };
@@ -23,7 +23,8 @@ export async function performBankEffect(bank: BankPort, action: StartedAction, o
     await call(bank, action, opts);
     return { kind: 'confirmed' };
   } catch (err) {
-    if (isClaveError(err, 'BANK_UNAVAILABLE')) return { kind: 'unavailable', code: err.code };
+    // The bank's own store failing (the reference bank keeps its data in ours) is no answer either: it may have changed.
+    if (isClaveError(err, 'BANK_UNAVAILABLE') || isClaveError(err, 'STORE_UNAVAILABLE')) return { kind: 'unavailable', code: err.code };
     if (isClaveError(err)) return { kind: 'refused', code: err.code };
     throw err;
   }
