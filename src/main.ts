@@ -24,6 +24,7 @@ import { createDeliveryChannels, type DeliveryChannels } from './delivery.ts';
 import { startStatusSide } from './status-setup.ts';
 import { withSecurityNotice } from './security-notice.ts';
 import { callbackDialer } from './callback-setup.ts';
+import { createLineMetrics, registerMediaMetrics } from './line-metrics.ts';
 import { callbacksApi, createCallbacks, type CallbackDialer, type Callbacks } from './callback/index.ts';
 import { marketOf, type IncidentsService, type OutageDetector } from './incidents/index.ts';
 import {
@@ -198,6 +199,8 @@ export async function startClave(options: StartOptions): Promise<Clave> {
   const refusals = new RefusalLog(db, { clock, logger, nodeId });
   refusals.start();
   const line = createLine({
+    // Counted on /metrics (lineMetrics, below).
+    onCallEnded: (call) => lineMetrics.callEnded(call),
     refusals,
     reporter: status.detector,
     // The last announcement that worked is spoken when the store cannot be read (a database outage).
@@ -217,6 +220,15 @@ export async function startClave(options: StartOptions): Promise<Clave> {
     agents: config.agentUri ? { agent: config.agentUri } : {},
     maxCallMs: config.maxCallMs,
     defaultCountryCode: config.defaultCountry,
+  });
+  // The line's figures on /metrics, read when Prometheus scrapes (the media clock's join them once SIP is up).
+  const lineMetrics = createLineMetrics(metricsRegistry, {
+    line: () => line.stats(),
+    bank: () => bankLink.health(),
+    store: () => db.health(),
+    securityMode: () => modes.current().mode,
+    openAlerts: () => status.incidents.alerts().then((all) => all.filter((a) => a.acknowledgedAt === null).length, () => null),
+    callbacks: () => callbacks.counts().catch(() => null),
   });
 
   const app = await buildApp({
@@ -278,6 +290,7 @@ export async function startClave(options: StartOptions): Promise<Clave> {
       config.mediaThreads > 0
         ? createThreadedMedia({ ...mediaOptions, threads: config.mediaThreads, logger })
         : createRtpMedia({ ...mediaOptions, onError: (err) => logger.error({ err }, 'media tick failed') });
+    registerMediaMetrics(metricsRegistry, media.clock);
     try {
       sip = await startSipServer({
         host: config.host,

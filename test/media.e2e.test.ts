@@ -116,5 +116,12 @@ describe('media of a SIP call, heard from the outside', () => {
     // The key was heard once: a second 2 would have chosen "unlock an operation".
     expect(call.transcript.filter((t) => t.type === 'keys')).toEqual([expect.objectContaining({ value: '2' })]);
     expect(call.path.map((p) => p.node)).toEqual(['unlock-line:language', 'unlock-line:announce', 'unlock-line:main']);
+
+    // The media clock that paced it, as Prometheus reads it: ticked late by some ms at worst, never by a second.
+    const metrics = await fetch(`${line.url}/metrics`, { headers: { authorization: `Bearer ${line.adminToken}` } }).then((r) => r.text());
+    const worst = Number(/^clave_media_clock_worst_late_ms (\S+)$/m.exec(metrics)?.[1]);
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1000);
+    expect(metrics).toMatch(/^clave_media_ticks_skipped_total \d+$/m);
   }, 60_000);
 });

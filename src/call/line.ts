@@ -5,6 +5,7 @@ import { BriefCall } from './brief-call.ts';
 import type { CallChannel, CallInput } from './channel.ts';
 import { checkLineMessages } from './line-messages.ts';
 import { RecordQueue } from './record-queue.ts';
+import type { CallDirection } from './records.ts';
 import type { RefusalLog } from './refusal-log.ts';
 import { CallSession, type SessionDeps } from './session.ts';
 
@@ -13,6 +14,8 @@ export interface LineDeps extends SessionDeps {
   admission?: AdmissionOptions;
   /** Where callers refused at capacity are counted for the outage detector (they leave no call record). */
   refusals?: Pick<RefusalLog, 'note'>;
+  /** Told of every call that ends, brief ones included (metrics). */
+  onCallEnded?: (call: { outcome: string; direction: CallDirection }) => void;
 }
 
 const CAPACITY_LOG_EVERY_MS = 30_000;
@@ -85,11 +88,12 @@ export function createLine(deps: LineDeps): Line {
     else deps.logger.info(stats, 'the line has room again');
   });
   const countryCode = deps.defaultCountryCode ?? '34';
-  const track = (call: LiveCall, place: AdmissionTicket): LiveCall => {
+  const track = (call: LiveCall, place: AdmissionTicket, direction: CallDirection = 'inbound'): LiveCall => {
     live.set(call.callId, call);
-    void call.ended.then(() => {
+    void call.ended.then(({ outcome }) => {
       live.delete(call.callId);
       place.release();
+      deps.onCallEnded?.({ outcome, direction });
     });
     return call;
   };
@@ -131,7 +135,7 @@ export function createLine(deps: LineDeps): Line {
         if (draining) throw new ClaveError('DRAINING', 'the line is stopping and places no calls');
         throw new ClaveError('UNKNOWN_FLOW', `no flow ${flowId}`, { flowId });
       }
-      return track(new CallSession(sessionDeps, channel, { flowId, from, to, outbound: { preset } }), place);
+      return track(new CallSession(sessionDeps, channel, { flowId, from, to, outbound: { preset } }), place, 'outbound');
     },
     async drain(ms) {
       draining = true;

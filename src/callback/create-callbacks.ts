@@ -3,7 +3,7 @@ import { ClaveError } from '../shared/index.ts';
 import { resolveCallbackConfig } from './config.ts';
 import { startDelivery, type Delivery } from './delivery.ts';
 import { maskNumber } from './mask-number.ts';
-import { claimDue, expireDue, findOpen, getRow, insertRequest, listRows, recoverStale, type MovedRow } from './queries.ts';
+import { claimDue, countRows, expireDue, findOpen, getRow, insertRequest, listRows, recoverStale, type MovedRow } from './queries.ts';
 import { parseRequestInput } from './request-input.ts';
 import { CALLBACK_STATUSES, type Callbacks, type CallbacksDeps, type CallbackStatus } from './types.ts';
 import { toView } from './view.ts';
@@ -108,6 +108,12 @@ export function createCallbacks(deps: CallbacksDeps): Callbacks {
         throw new ClaveError('INVALID_ARGUMENT', `status must be one of ${CALLBACK_STATUSES.join(', ')}`, { field: 'status' });
       }
       return (await listRows(db, limit, status as CallbackStatus | null)).map(toView);
+    },
+
+    async counts() {
+      const counts = Object.fromEntries(CALLBACK_STATUSES.map((status) => [status, 0])) as Record<CallbackStatus, number>;
+      for (const { status, n } of await countRows(db)) counts[status] = n;
+      return counts;
     },
 
     async get(id) {

@@ -185,6 +185,11 @@ export async function listRows(db: Queryable, limit: number, status: CallbackSta
   );
 }
 
+/** Requests per status (the statuses with none are absent). */
+export async function countRows(db: Queryable): Promise<{ status: CallbackStatus; n: number }[]> {
+  return db.query<{ status: CallbackStatus; n: number }>('SELECT status, count(*)::int AS n FROM callback_requests GROUP BY status');
+}
+
 export async function getRow(db: Queryable, id: string): Promise<CallbackRow | null> {
   const rows = await db.query<CallbackRow>(`SELECT ${COLUMNS} FROM callback_requests WHERE id = $1`, [id]);
   return rows[0] ?? null;

@@ -11,10 +11,17 @@ const KEY_READ = (callId: string) => ({ kind: 'answered', callId, outcome: 'sign
 describe('the call-back queue', () => {
   const h = useCallbacks();
 
+  /** The statuses that have requests, with how many (counts() gives every status, 0 included). */
   async function statuses(): Promise<Record<string, number>> {
-    const rows = await h.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM callback_requests GROUP BY status ORDER BY status');
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return Object.fromEntries(Object.entries(await h.callbacks.counts()).filter(([, n]) => n > 0));
   }
+
+  it('counts the requests in every status, 0 included', async () => {
+    expect(await h.callbacks.counts()).toEqual({ pending: 0, dialing: 0, done: 0, failed: 0, expired: 0 });
+    await h.callbacks.schedule(request({ reference: 'op-1' }));
+    await h.callbacks.schedule(request({ reference: 'op-2' }));
+    expect(await h.callbacks.counts()).toEqual({ pending: 2, dialing: 0, done: 0, failed: 0, expired: 0 });
+  });
 
   it('retries a minute (plus jitter) after each failed attempt, and fails after the third', async () => {
     const { id } = await h.callbacks.schedule(request());

@@ -86,6 +86,8 @@ export interface Callbacks {
   tick(): Promise<number>;
   list(opts?: { limit?: number; status?: string }): Promise<CallbackView[]>;
   get(id: string): Promise<CallbackView | null>;
+  /** How many requests there are in each status (every status, 0 included). */
+  counts(): Promise<Record<CallbackStatus, number>>;
   /** Deliveries in flight in this process. */
   readonly inFlight: number;
   /** Aborts the deliveries in flight (their requests go back to pending, attempt not counted) and waits for them. */
