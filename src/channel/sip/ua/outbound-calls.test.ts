@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallInput } from '../../../call/index.ts';
-import { getHeader, getHeaders, parseCSeq, parseNameAddr, parseVia, responseTo } from '../grammar/index.ts';
+import { getHeader, getHeaders, parseCSeq, parseNameAddr, parseVia, responseTo, serializeMessage } from '../grammar/index.ts';
 import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import type { Peer } from '../core/transport.ts';
 import { sipMessage } from './testing/test-caller.ts';
@@ -252,6 +252,8 @@ describe('outbound calls (the call-back)', () => {
       expect(auth).toMatch(/^Digest username="clave-trunk", realm="sbc\.example\.net", nonce="n-407-1", uri="sip:\+34600111222@203\.0\.113\.5:5070", response="[0-9a-f]{64}", algorithm=SHA-256/);
       expect(verifies(auth, challenge, second)).toBe(true);
       expect(auth).not.toContain('s3cret');
+      // RFC 3261 §18.1.1: a request within 200 bytes of the MTU (1500) must go over TCP; ours stays well under, so UDP is right.
+      expect(serializeMessage(second).length).toBeLessThan(1300);
       expect(t.result()).toBeNull();
 
       // A late response to the first INVITE changes nothing; the second one's 200 is the call.

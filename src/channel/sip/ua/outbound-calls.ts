@@ -137,6 +137,9 @@ interface AttemptInit {
   resolve: (r: DialResult) => void;
 }
 
+/** RFC 3261 §18.1.1: "larger than 1300 bytes and the path MTU is unknown" → a congestion-controlled transport. */
+const UDP_SAFE_BYTES = 1300;
+
 /** A trunk that challenges more often than this (each answer refused as stale) is refusing us. */
 const MAX_CHALLENGES = 3;
 
@@ -175,6 +178,11 @@ class Attempt {
   /** Sends the current INVITE in a transaction of its own; only the newest one's responses count. */
   #sendInvite(): void {
     const invite = this.#init.invite;
+    const size = serializeMessage(invite).length;
+    if (size > UDP_SAFE_BYTES) {
+      // §18.1.1 wants TCP for such a request (fragments get lost); the line speaks UDP to the trunk, so say it.
+      this.#deps.logger.warn({ bytes: size }, 'the call-back INVITE is over 1300 bytes, which RFC 3261 sends over TCP; the line sends it over UDP to the trunk and it may be lost in fragments');
+    }
     const tx = this.#deps.layer().sendInvite(invite, this.#init.peer);
     tx.onResponse = (r) => {
       if (this.#init.invite === invite) this.#response(r);
