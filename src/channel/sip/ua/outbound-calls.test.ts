@@ -332,6 +332,18 @@ describe('outbound calls (the call-back)', () => {
     });
   });
 
+  it('says in the log when an INVITE is too big for UDP (RFC 3261 §18.1.1), and sends it all the same', async () => {
+    const h = uaHarness({ trunk: { peer: TRUNK } });
+    void h.ua.dial({ number: '+34600111222', callerId: '950183313', displayName: 'B'.repeat(1300), ringMs: 30_000 }, () => recordingInput());
+    await h.clock.advance(0);
+    expect(h.wire.requests('INVITE')).toHaveLength(1);
+    expect(h.logs.filter((l) => l.includes('over 1300 bytes'))).toHaveLength(1);
+    const small = uaHarness({ trunk: { peer: TRUNK } });
+    void small.ua.dial({ number: '+34600111222', callerId: '950183313', ringMs: 30_000 }, () => recordingInput());
+    await small.clock.advance(0);
+    expect(small.logs.filter((l) => l.includes('over 1300 bytes'))).toHaveLength(0);
+  });
+
   it('places no call without a trunk', async () => {
     const h = uaHarness();
     const r = await h.ua.dial({ number: '+34600111222', callerId: '950183313', ringMs: 1000 }, () => recordingInput());
