@@ -18,11 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../src/call/index.ts';
-import { eventually, prompts, startTestLine, type TestLine } from './support/line.ts';
+import { ADMIN_TOKEN, eventually, prompts, startTestLine, type TestLine } from './support/line.ts';
 
 const UNLOCK = '950183313';
 const MARIA = '+34600111222';
 const RECOVER_EBANKING = '2 1 1 1 12345678 4821 2580';
+const OUTAGE = {
+  status: 'identified', cause: 'technical_fault', components: [{ component: 'ebanking', impact: 'major_outage' }], markets: ['ES'],
+  text: { es: { title: 'Banca online no disponible', message: 'No funciona.' }, en: { title: 'Online banking unavailable', message: 'It is not working.' } },
+  publish: true,
+};
 
 /** A fresh tmpfs of `sizeMb`, or why there cannot be one here. */
 function mountTmpfs(sizeMb: number): { dir: string } | { skip: string } {
@@ -84,9 +89,19 @@ describe.skipIf(skip !== undefined)(`a full disk under the embedded database${sk
     expect(said).toHaveLength(1);
     expect(JSON.parse(said[0]!)).toMatchObject({ level: 50, store: { condition: 'disk_full' } });
 
+    // An operator declaring the incident meanwhile is told why it cannot be saved, and when to try again.
+    const declared = await fetch(`${line.url}/api/incidents`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(OUTAGE),
+    });
+    expect(declared.status).toBe(503);
+    expect(declared.headers.get('retry-after')).toBe('30');
+    const refusal = (await declared.json()) as { error: string; code: string; message: string };
+    expect(refusal).toMatchObject({ error: 'store_unavailable', code: 'STORE_UNAVAILABLE' });
+    expect(refusal.message).toMatch(/^the database's disk is full/);
+
     // A second caller meanwhile: the same, and still one line in the log for the condition.
     expect((await line.call(MARIA, UNLOCK, '2')).outcome).toBe('service_unavailable');
-    expect(line.logLines.filter((l) => l.includes('the database is failing')).length).toBe(1);
+    expect(line.logLines.filter((l) => l.includes('"msg":"the database is failing')).length).toBe(1);
     // Their records wait in memory for the database, not lost.
     expect(line.line.stats().pendingRecords).toBe(2);
     expect(await line.bank.getCustomer('CUS-0001')).toEqual(customer);

@@ -11,6 +11,7 @@ import { securityModeApi } from './security-mode-api.ts';
 import type { Operators, SecurityModes } from '../operators/index.ts';
 import { statusPage, type StatusPageDeps } from './status-page/index.ts';
 import { subscriptionRoutes, type SubscriptionRoutesDeps } from './status-subscriptions.ts';
+import { unexpectedError } from './unexpected-error.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -84,9 +85,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance, bodyLimit: 64 * 1024 });
 
   app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) request.log.error({ err }, 'request failed');
-    void reply.code(status).send({ error: status === 500 ? 'internal_error' : 'bad_request', message: status === 500 ? 'internal error' : err.message });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      void reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
+      return;
+    }
+    void unexpectedError(err, request, reply, 'API');
   });
 
   app.get('/healthz', async () => ({ status: 'ok', ...(deps.health ? await deps.health() : {}) }));

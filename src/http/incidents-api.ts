@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseCreateIncident, parseScheduleMaintenance, parseUpdateIncident, type IncidentsService } from '../incidents/index.ts';
+import { unexpectedError } from './unexpected-error.ts';
 import { isClaveError, type ClaveErrorCode } from '../shared/index.ts';
 
 export interface IncidentsApiDeps {
@@ -71,8 +72,7 @@ export function incidentsApi(deps: IncidentsApiDeps): FastifyPluginAsync {
       if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
         return reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
       }
-      request.log.error({ err }, 'incidents API request failed');
-      return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
+      return unexpectedError(err, request, reply, 'incidents API');
     });
 
     app.post('/incidents', async (request, reply) => {

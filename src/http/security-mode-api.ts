@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SECURITY_MODES, type SecurityModes, type SecurityModeState } from '../operators/index.ts';
+import { unexpectedError } from './unexpected-error.ts';
 import { isClaveError, type ClaveErrorCode } from '../shared/index.ts';
 
 export interface SecurityModeApiDeps {
@@ -67,8 +68,7 @@ export function securityModeApi(deps: SecurityModeApiDeps): FastifyPluginAsync {
       if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
         return reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
       }
-      request.log.error({ err }, 'security mode API request failed');
-      return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
+      return unexpectedError(err, request, reply, 'security mode API');
     });
 
     // Read from the store, not this process's cache: an operator checks what every process will apply.
