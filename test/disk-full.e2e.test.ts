@@ -1,6 +1,6 @@
 /**
- * A full disk under the embedded database. The line keeps its data (PGlite)
- * on a small tmpfs of the test's own; the test fills the rest of it with a
+ * A full disk under the database. The line keeps its data (PGlite, then a
+ * PostgreSQL server of the test's own) on a small tmpfs of the test's own; the test fills the rest of it with a
  * file, as a runaway log would. A caller then hears the apology instead of
  * silence (the call cannot even be recorded), `/healthz` and the log say the
  * disk is full once, and nothing is changed at the bank or sent. When the
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../src/call/index.ts';
 import { ADMIN_TOKEN, eventually, prompts, startTestLine, type TestLine } from './support/line.ts';
+import { PG_CLUSTER_SKIP_REASON, startPgCluster, type PgCluster } from './support/pg-cluster.ts';
 
 const UNLOCK = '950183313';
 const MARIA = '+34600111222';
@@ -41,8 +42,15 @@ function mountTmpfs(sizeMb: number): { dir: string } | { skip: string } {
   }
 }
 
-const mounted = mountTmpfs(160);
-const skip = 'skip' in mounted ? mounted.skip : undefined;
+/** Unmounts a tmpfs of mountTmpfs (lazily if something still holds it) and removes its mount point. */
+async function unmount(dir: string): Promise<void> {
+  try {
+    execFileSync('umount', [dir], { stdio: 'pipe' });
+  } catch {
+    execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+  }
+  await rm(dir, { recursive: true, force: true });
+}
 
 /** Fills the file system under `dir` to the last byte, in one file; returns it. */
 function fill(dir: string): string {
@@ -52,28 +60,16 @@ function fill(dir: string): string {
   return file;
 }
 
-describe.skipIf(skip !== undefined)(`a full disk under the embedded database${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  const dir = 'dir' in mounted ? mounted.dir : '';
-  let line: TestLine;
-
-  beforeAll(async () => {
-    line = await startTestLine({ persistent: true, dataDir: join(dir, 'data') });
-  }, 120_000);
-  afterAll(async () => {
-    await line?.close({ keepData: true });
-    try {
-      execFileSync('umount', [dir], { stdio: 'pipe' });
-    } catch {
-      execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('the caller hears the apology, the operator sees why, nothing changes; freeing space brings it all back', async () => {
+/**
+ * The story, whichever store is on the tmpfs `dir`: the disk fills, callers
+ * hear the apology, the operator is told why, nothing changes at the bank or
+ * goes out; the space is freed and everything comes back by itself.
+ */
+async function fullDiskStory(line: TestLine, dir: string): Promise<void> {
     // A fresh line: no call recorded yet, so the first record needs a new page of the calls table, which a
     // full disk cannot give (a table with room left in its pages takes rows until they are full).
     expect(await line.db.query('SELECT id FROM calls')).toEqual([]);
-    expect(((await (await fetch(`${line.url}/healthz`)).json()) as { store: unknown }).store).toEqual({ kind: 'pglite', state: 'ok' });
+    expect(((await (await fetch(`${line.url}/healthz`)).json()) as { store: unknown }).store).toEqual({ kind: line.db.kind, state: 'ok' });
     const customer = await line.bank.getCustomer('CUS-0001');
     const filler = fill(dir);
 
@@ -126,5 +122,43 @@ describe.skipIf(skip !== undefined)(`a full disk under the embedded database${sk
     expect(sent.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
     // Nothing was sent for the calls the full disk turned away.
     expect(await line.api<unknown[]>(`/api/outbox?correlationId=${encodeURIComponent(refused.callId)}`)).toEqual([]);
-  }, 120_000);
+}
+
+const probe = mountTmpfs(1);
+const skip = 'skip' in probe ? probe.skip : undefined;
+if ('dir' in probe) await unmount(probe.dir);
+
+describe.skipIf(skip !== undefined)(`a full disk under the database${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  describe('the embedded database (PGlite)', () => {
+    let dir = '';
+    let line: TestLine;
+    beforeAll(async () => {
+      dir = (mountTmpfs(160) as { dir: string }).dir;
+      line = await startTestLine({ persistent: true, dataDir: join(dir, 'data') });
+    }, 120_000);
+    afterAll(async () => {
+      await line?.close({ keepData: true });
+      if (dir) await unmount(dir);
+    });
+
+    it('the caller hears the apology, the operator sees why, nothing changes; freeing space brings it all back', () => fullDiskStory(line, dir), 120_000);
+  });
+
+  describe.skipIf(PG_CLUSTER_SKIP_REASON !== undefined)(`PostgreSQL${PG_CLUSTER_SKIP_REASON ? ` (skipped: ${PG_CLUSTER_SKIP_REASON})` : ''}`, () => {
+    let dir = '';
+    let pg: PgCluster | undefined;
+    let line: TestLine;
+    beforeAll(async () => {
+      dir = (mountTmpfs(256) as { dir: string }).dir;
+      pg = await startPgCluster({ parent: dir });
+      line = await startTestLine({ databaseUrl: pg.url });
+    }, 120_000);
+    afterAll(async () => {
+      await line?.close();
+      await pg?.destroy();
+      if (dir) await unmount(dir);
+    });
+
+    it('the same, with the server’s own disk full (SQLSTATE 53100 from PostgreSQL)', () => fullDiskStory(line, dir), 120_000);
+  });
 });

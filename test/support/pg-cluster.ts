@@ -53,15 +53,17 @@ export interface PgCluster {
  * into a temporary folder, on a free loopback port, fsync off (a test's
  * data need not survive a power cut). As root, the binaries run as the
  * `postgres` user (runuser), since the server refuses to run as root.
+ * `parent` puts it on a file system of the test's choosing (a small tmpfs
+ * to fill).
  *
  * @example
  *   const pg = await startPgCluster();
  *   await pg.stop(); await pg.start();
  *   await pg.destroy();
  */
-export async function startPgCluster(): Promise<PgCluster> {
+export async function startPgCluster(opts: { parent?: string } = {}): Promise<PgCluster> {
   if (PG_CLUSTER_SKIP_REASON || !bin) throw new Error(PG_CLUSTER_SKIP_REASON);
-  const dir = await mkdtemp(join(tmpdir(), 'clave-pg-'));
+  const dir = await mkdtemp(join(opts.parent ?? tmpdir(), 'clave-pg-'));
   if (owner) await chown(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   const pg = (tool: string, args: string[]) =>
