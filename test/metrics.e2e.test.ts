@@ -82,10 +82,10 @@ describe('the line on /metrics', () => {
     const down = await eventually(async () => {
       const m = await scrape();
       return m.get('clave_bank_available') === 0 ? m : undefined;
-    }, 15_000);
+    }, 30_000);
     expect(down.get('clave_bank_circuit{state="closed"}')).toBe(0);
     expect(await post('/bank/drill', { mode: 'ok' })).toBe(200);
-    await eventually(async () => ((await scrape()).get('clave_bank_available') === 1 ? true : undefined), 15_000);
+    await eventually(async () => ((await scrape()).get('clave_bank_available') === 1 ? true : undefined), 30_000);
 
     const ana = (await line.operators.add('ana-m')).token.reveal();
     const bea = (await line.operators.add('bea-m')).token.reveal();
@@ -97,5 +97,5 @@ describe('the line on /metrics', () => {
     const m = await scrape();
     expect(m.get('clave_security_mode{mode="lockdown"}')).toBe(1);
     expect(m.get('clave_security_mode{mode="normal"}')).toBe(0);
-  });
+  }, 90_000);
 });
