@@ -1,4 +1,4 @@
-import { emptyState, observeMinute, type DetectorState } from '../../src/incidents/index.ts';
+import { emptyState, observeMinute, poisson, seededRandom, slotOf, type DetectorState } from '../../src/incidents/index.ts';
 import { openStore } from '../../src/store/index.ts';
 
 const MINUTE = 60_000;
@@ -12,36 +12,6 @@ export interface SeededBaseline {
   slotSamples: number;
   /** The last minute the detector counts as judged (it goes on from the next). */
   lastMinute: Date;
-}
-
-/** The detector's slot of a minute: the hour of the week, UTC (model.ts). */
-function slotOfMinute(minuteMs: number): number {
-  const d = new Date(minuteMs);
-  return d.getUTCDay() * 24 + d.getUTCHours();
-}
-
-/** A Poisson draw (Knuth's method: fine for the small means of calls per minute). */
-function poisson(mean: number, random: () => number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
-}
-
-/** A small deterministic generator (mulberry32), so two runs seed the same baseline. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**
@@ -61,7 +31,7 @@ export async function seedBaseline(dataDir: string, o: { dialed: string; perMinu
   const key = `calls:${o.dialed}`;
   const lastWhole = Math.floor((o.now ?? Date.now()) / MINUTE) * MINUTE - MINUTE;
   const minutes = o.weeks * 7 * 24 * 60;
-  const random = seeded(0x5eed);
+  const random = seededRandom(0x5eed);
   const state: DetectorState = emptyState();
   for (let minute = lastWhole - (minutes - 1) * MINUTE; minute <= lastWhole; minute += MINUTE) {
     observeMinute(state, minute, { [key]: poisson(o.perMinute, random) });
@@ -76,6 +46,6 @@ export async function seedBaseline(dataDir: string, o: { dialed: string; perMinu
   } finally {
     await db.close();
   }
-  const slot = state.baselines[key]![slotOfMinute(lastWhole + MINUTE)]!;
+  const slot = state.baselines[key]![slotOf(lastWhole + MINUTE)]!;
   return { key, perMinute: o.perMinute, weeks: o.weeks, slotMean: slot.mean, slotSamples: slot.samples, lastMinute: new Date(lastWhole) };
 }

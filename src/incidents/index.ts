@@ -9,4 +9,5 @@ export { VIEW_TTL_MS } from './public-cache.ts';
 export * from './subscribers/index.ts';
 export * from './webhooks/index.ts';
 export { createOutageDetector, type OutageDetector, type OutageDetectorDeps, type TrafficPort } from './detector/detector.ts';
-export { observeMinute, emptyState, DEFAULT_DETECTOR_OPTIONS, type DetectorOptions, type DetectorState, type Anomaly } from './detector/model.ts';
+export { observeMinute, emptyState, slotOf, DEFAULT_DETECTOR_OPTIONS, type DetectorOptions, type DetectorState, type Anomaly } from './detector/model.ts';
+export { poisson, seededRandom } from './detector/replay.ts';

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, observeMinute, slotOf, type DetectorState } from './model.ts';
+import { poisson, seededRandom } from './replay.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const KEY = 'calls:950183313';
-
-/** A seeded PRNG (mulberry32), so every run replays the same days. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Poisson(λ) by Knuth's method (λ here stays small). */
-function poisson(lambda: number, random: () => number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  for (let p = random(); p > limit; p *= random()) k++;
-  return k;
-}
 
 /** Calls per minute of a normal weekday at the unlock line: quiet nights, a morning and an afternoon peak. */
 function normalRate(minuteOfDay: number): number {
@@ -52,7 +33,7 @@ describe('outage detector model', () => {
   });
 
   it('raises no alarm on replayed normal days after four weeks of history (false alarms measured)', () => {
-    const random = prng(20261122);
+    const random = seededRandom(20261122);
     const state = emptyState();
     const start = Date.UTC(2026, 9, 5); // a Monday
     replayDays(state, start, 28, random);
@@ -63,7 +44,7 @@ describe('outage detector model', () => {
   });
 
   it('alarms within two minutes of a surge of ten times the usual calls at 11:00, once per cooldown', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const state = emptyState();
     const start = Date.UTC(2026, 9, 5);
     replayDays(state, start, 28, random);
