@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../log/index.ts';
-import { concatSamples, dtmfTone, encodeUlaw, eventForKey, serializeRtp, serializeTelephoneEvent, ULAW_SILENCE } from '../../media/index.ts';
+import { concatSamples, dtmfTone, encodeUlaw, serializeRtp, ULAW_SILENCE } from '../../media/index.ts';
+import { pressKey } from '../testing/callee.ts';
 import { prompt, ramp } from '../testing/session-harness.ts';
 import { openPeerPair, UdpPeer } from '../testing/udp-peer.ts';
 import { createThreadedMedia, type ThreadedMedia } from './threaded-media.ts';
@@ -18,19 +19,6 @@ function offer(port: number, events = true): string {
     `m=audio ${port} RTP/AVP 0${events ? ' 101' : ''}`, 'a=rtpmap:0 PCMU/8000',
     ...(events ? ['a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15'] : []), '',
   ].join('\r\n');
-}
-
-/** RFC 4733 §2.5.1: a start packet, an update, then the end packet three times, all at the event's timestamp. */
-async function pressKey(peer: UdpPeer, to: number, key: string, seq: number): Promise<void> {
-  const event = eventForKey(key)!;
-  const packets = [
-    serializeTelephoneEvent({ event, end: false, volume: 10, duration: 400 }),
-    serializeTelephoneEvent({ event, end: false, volume: 10, duration: 800 }),
-    ...Array.from({ length: 3 }, () => serializeTelephoneEvent({ event, end: true, volume: 10, duration: 800 })),
-  ];
-  for (const [i, payload] of packets.entries()) {
-    await peer.send(serializeRtp({ marker: i === 0, payloadType: 101, sequenceNumber: seq + i, timestamp: seq * 160, ssrc: 0xfeed, payload }), to);
-  }
 }
 
 const isSilence = (payload: Buffer) => payload.every((b) => b === ULAW_SILENCE);
