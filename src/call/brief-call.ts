@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Outcome } from '../flow/index.ts';
+import type { CallPreset, Outcome } from '../flow/index.ts';
 import { normalisePhone } from '../identity/index.ts';
 import type { TimerHandle } from '../shared/index.ts';
 import type { CallChannel, CallInput, RenderedPrompt } from './channel.ts';
@@ -33,7 +33,7 @@ export interface BriefCallSpec {
    * recorded as outbound, and the line's incident announcement, meant for
    * callers of the line, is not read to it.
    */
-  outbound?: { language: string };
+  outbound?: Pick<CallPreset, 'language'>;
 }
 
 /**

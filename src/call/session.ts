@@ -67,9 +67,8 @@ export class CallSession implements CallInput {
   readonly #from: string;
   readonly #to: string;
   /** A call the line placed (the call-back): recorded as outbound, and its services say where they come from. */
-  readonly #outbound: boolean;
-  /** The language a call the line placed is in (its preset's). */
-  readonly #outboundLanguage: string | undefined;
+  /** What a call the line placed starts knowing (the call-back's customer, language, operation); undefined for a caller's. */
+  readonly #outbound: CallPreset | undefined;
   /** Set when the call could not be recorded at its start: that brief call has the caller from then on. */
   #handedOver: BriefCall | undefined;
   /** Set while the apology plays (the database failed under the call). */
@@ -82,8 +81,7 @@ export class CallSession implements CallInput {
     this.#flowId = call.flowId;
     this.#from = call.from;
     this.#to = call.to;
-    this.#outbound = call.outbound !== undefined;
-    this.#outboundLanguage = call.outbound?.preset.language;
+    this.#outbound = call.outbound?.preset;
     this.#startedAt = deps.clock.now();
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
@@ -132,7 +130,7 @@ export class CallSession implements CallInput {
       outcome: 'service_unavailable',
       message: 'technical_problem',
       note: `the call could not be recorded: ${why}`,
-      ...(this.#outboundLanguage ? { outbound: { language: this.#outboundLanguage } } : {}),
+      ...(this.#outbound ? { outbound: this.#outbound } : {}),
     });
     this.#handedOver = brief;
     void brief.ended.then((v) => this.#resolveEnded(v));

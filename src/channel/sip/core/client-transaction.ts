@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../../../shared/index.ts';
 import type { SipResponse } from '../grammar/message.ts';
 import { TIMER_F, TIMER_K_UDP, T1, T2 } from './timers.ts';
-import { isReliable, type Peer, type SipTransport } from './transport.ts';
+import { isReliable, type Peer, type SipTransport, type TransactionDeps } from './transport.ts';
 import { assertMove } from './moves.ts';
 
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -35,7 +35,7 @@ export class NonInviteClientTransaction {
   readonly #onTerminated: (key: string) => void;
   onProvisional?: (response: SipResponse) => void;
 
-  constructor(key: string, data: Buffer, to: Peer, deps: { clock: Clock; transport: SipTransport; onTerminated: (key: string) => void }) {
+  constructor(key: string, data: Buffer, to: Peer, deps: TransactionDeps) {
     this.key = key;
     this.#data = data;
     this.#to = to;

@@ -1,9 +1,9 @@
-import type { Clock, TimerHandle } from '../../../shared/index.ts';
+import type { TimerHandle } from '../../../shared/index.ts';
 import { getHeader, getHeaders, serializeMessage } from '../grammar/index.ts';
 import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import { assertMove } from './moves.ts';
 import { TIMER_B, TIMER_D_UDP, TIMER_M, T1 } from './timers.ts';
-import { isReliable, type Peer, type SipTransport } from './transport.ts';
+import { isReliable, type Peer, type TransactionDeps } from './transport.ts';
 
 export type InviteClientState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
 
@@ -15,12 +15,6 @@ const MOVES: Record<InviteClientState, readonly InviteClientState[]> = {
   completed: ['terminated'],
   terminated: [],
 };
-
-interface Deps {
-  clock: Clock;
-  transport: SipTransport;
-  onTerminated: (key: string) => void;
-}
 
 /**
  * The INVITE client transaction (the call-back's INVITE). Over UDP it
@@ -45,14 +39,19 @@ export class InviteClientTransaction {
   #timers: TimerHandle[] = [];
   #ack: Buffer | null = null;
   readonly #data: Buffer;
-  readonly #deps: Deps;
+  readonly #deps: TransactionDeps;
 
-  constructor(key: string, request: SipRequest, to: Peer, deps: Deps) {
+  constructor(key: string, request: SipRequest, to: Peer, deps: TransactionDeps) {
     this.key = key;
     this.request = request;
     this.to = to;
     this.#data = serializeMessage(request);
     this.#deps = deps;
+  }
+
+  /** The INVITE's size on the wire, in bytes. */
+  get size(): number {
+    return this.#data.length;
   }
 
   get state(): InviteClientState {

@@ -1,7 +1,7 @@
-import type { Clock, TimerHandle } from '../../../shared/index.ts';
+import type { TimerHandle } from '../../../shared/index.ts';
 import type { SipRequest } from '../grammar/message.ts';
 import { TIMER_H, TIMER_I_UDP, TIMER_J_UDP, TIMER_L, T1, T2 } from './timers.ts';
-import { isReliable, type Peer, type SipTransport } from './transport.ts';
+import { isReliable, type Peer, type TransactionDeps } from './transport.ts';
 import { assertMove } from './moves.ts';
 
 export type InviteServerState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
@@ -24,10 +24,7 @@ const NON_INVITE_MOVES: Record<NonInviteServerState, readonly NonInviteServerSta
   terminated: [],
 };
 
-interface Deps {
-  clock: Clock;
-  transport: SipTransport;
-  onTerminated: (key: string) => void;
+interface Deps extends TransactionDeps {
   /** Timer H fired: no ACK for a final non-2xx response. */
   onTimeout?: () => void;
 }

@@ -4,17 +4,10 @@ import type { SipRequest, SipResponse } from '../grammar/message.ts';
 import { NonInviteClientTransaction } from './client-transaction.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
 import { InviteServerTransaction, NonInviteServerTransaction } from './server-transaction.ts';
-import type { Inbound, Peer, SipTransport } from './transport.ts';
+import type { Inbound, Peer, SipTransport, TransactionDeps } from './transport.ts';
 
 export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
 type ClientTransaction = NonInviteClientTransaction | InviteClientTransaction;
-/** What the layer gives each client transaction it starts. */
-interface ClientDeps {
-  clock: Clock;
-  transport: SipTransport;
-  onTerminated: (key: string) => void;
-}
-
 /** What the transaction user (the UAS core) is told. */
 export interface TransactionUser {
   /** A new request, with the server transaction that answers it (none for ACK). */
@@ -137,7 +130,7 @@ export class TransactionLayer {
   }
 
   /** Registers a client transaction under its §17.1.3 key (branch|method) until it terminates, and starts it. */
-  #startClient<T extends ClientTransaction>(key: string, create: (key: string, deps: ClientDeps) => T): T {
+  #startClient<T extends ClientTransaction>(key: string, create: (key: string, deps: TransactionDeps) => T): T {
     const tx = create(key, { clock: this.#clock, transport: this.#transport, onTerminated: (k) => this.#client.delete(k) });
     this.#client.set(key, tx);
     tx.start();

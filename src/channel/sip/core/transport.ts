@@ -1,3 +1,4 @@
+import type { Clock } from '../../../shared/index.ts';
 import type { SipMessage } from '../grammar/message.ts';
 
 export type TransportProtocol = 'udp' | 'tcp';
@@ -26,4 +27,12 @@ export interface Inbound {
 
 export function isReliable(peer: Peer): boolean {
   return peer.protocol !== 'udp';
+}
+
+/** What the transaction layer gives every transaction it creates. */
+export interface TransactionDeps {
+  clock: Clock;
+  transport: SipTransport;
+  /** The transaction reached Terminated: the layer forgets its key. */
+  onTerminated: (key: string) => void;
 }

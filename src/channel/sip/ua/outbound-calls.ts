@@ -178,12 +178,11 @@ class Attempt {
   /** Sends the current INVITE in a transaction of its own; only the newest one's responses count. */
   #sendInvite(): void {
     const invite = this.#init.invite;
-    const size = serializeMessage(invite).length;
-    if (size > UDP_SAFE_BYTES) {
-      // §18.1.1 wants TCP for such a request (fragments get lost); the line speaks UDP to the trunk, so say it.
-      this.#deps.logger.warn({ bytes: size }, 'the call-back INVITE is over 1300 bytes, which RFC 3261 sends over TCP; the line sends it over UDP to the trunk and it may be lost in fragments');
-    }
     const tx = this.#deps.layer().sendInvite(invite, this.#init.peer);
+    if (tx.size > UDP_SAFE_BYTES) {
+      // §18.1.1 wants TCP for such a request (fragments get lost); the line speaks UDP to the trunk, so say it.
+      this.#deps.logger.warn({ bytes: tx.size }, 'the call-back INVITE is over 1300 bytes, which RFC 3261 sends over TCP; the line sends it over UDP to the trunk and it may be lost in fragments');
+    }
     tx.onResponse = (r) => {
       if (this.#init.invite === invite) this.#response(r);
     };
